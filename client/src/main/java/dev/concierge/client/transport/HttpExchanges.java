@@ -1,0 +1,280 @@
+package dev.concierge.client.transport;
+
+import dev.concierge.client.TransportException;
+import dev.concierge.protocol.JsonRpcMessage;
+import dev.concierge.protocol.JsonRpcRequest;
+import dev.concierge.protocol.JsonRpcResponse;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** What both HTTP transports do alike: headers, bounded bodies, error statuses, a listener that cannot hurt them. */
+final class HttpExchanges {
+  static final String SESSION_ID = "Mcp-Session-Id";
+  static final String PROTOCOL_VERSION = "MCP-Protocol-Version";
+  static final String LAST_EVENT_ID = "Last-Event-ID";
+  static final String JSON = "application/json";
+  static final String EVENT_STREAM = "text/event-stream";
+  /** Error bodies only feed an excerpt or a JSON-RPC error object; no need to hold more. */
+  static final long ERROR_BODY_LIMIT = 1 << 20;
+  private static final int EXCERPT_CHARS = 200;
+  private static final AtomicInteger THREAD_IDS = new AtomicInteger();
+
+  private HttpExchanges() {}
+
+  /**
+   * The client a transport builds when none is shared: HTTP/1.1 on plain {@code http} because the JDK's cleartext
+   * HTTP/2 upgrade attempt confuses some servers, ALPN-negotiated HTTP/2 on {@code https}.
+   */
+  static HttpClient defaultClient(URI url) {
+    boolean tls = "https".equalsIgnoreCase(url.getScheme());
+    return HttpClient.newBuilder()
+        .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+        .connectTimeout(Duration.ofSeconds(30))
+        .followRedirects(HttpClient.Redirect.NORMAL)
+        .build();
+  }
+
+  /** Daemon threads that read response bodies; one per open stream, idle ones expire. */
+  static ExecutorService streamThreads(String server) {
+    return Executors.newCachedThreadPool(task -> {
+      Thread thread = new Thread(task, "concierge-http-" + server + "-" + THREAD_IDS.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+  }
+
+  /**
+   * Sets every header, replacing earlier values. The JDK refuses some names ({@code Host}, {@code Connection}, ...)
+   * and values with line breaks; that becomes a {@link TransportException} naming the header but never its value.
+   */
+  static void setHeaders(HttpRequest.Builder builder, Map<String, String> headers, String server) {
+    for (Map.Entry<String, String> header : headers.entrySet()) {
+      try {
+        builder.setHeader(header.getKey(), header.getValue());
+      } catch (IllegalArgumentException e) {
+        throw new TransportException(server,
+            "HTTP header '" + header.getKey() + "' is not allowed or has an invalid value", 0, null);
+      }
+    }
+  }
+
+  static boolean isEventStream(HttpResponse<?> response) {
+    return response.headers().firstValue("Content-Type")
+        .map(type -> type.toLowerCase(Locale.ROOT).startsWith(EVENT_STREAM)).orElse(false);
+  }
+
+  static boolean isSuccess(int status) {
+    return status >= 200 && status < 300;
+  }
+
+  /** Whether a session id is usable as a header value: 0x21-0x7E only, as the spec requires. */
+  static boolean isVisibleAscii(String value) {
+    return !value.isEmpty() && value.length() <= 4096 && value.chars().allMatch(c -> c >= 0x21 && c <= 0x7E);
+  }
+
+  /** The URL without user info, for messages and {@code describe()}. */
+  static String redacted(URI url) {
+    if (url.getUserInfo() == null) {
+      return url.toString();
+    }
+    try {
+      return new URI(url.getScheme(), null, url.getHost(), url.getPort(), url.getPath(), url.getQuery(),
+          url.getFragment()).toString();
+    } catch (URISyntaxException e) {
+      return url.getScheme() + "://" + url.getHost();
+    }
+  }
+
+  /** A body read up to a limit; {@code truncated} when the server sent more (the rest was not read). */
+  record Body(byte[] bytes, boolean truncated) {
+    String text() {
+      return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    boolean isBlank() {
+      return text().isBlank();
+    }
+
+    /** At most 200 characters of the body, control characters flattened, for an error message. */
+    String excerpt() {
+      String text = new String(bytes, 0, Math.min(bytes.length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8)
+          .replaceAll("\\p{Cntrl}+", " ").strip();
+      return text.length() > EXCERPT_CHARS ? text.substring(0, EXCERPT_CHARS) + "..." : text;
+    }
+  }
+
+  /** Reads at most {@code limit} bytes and closes the stream, which abandons whatever the server still sends. */
+  static Body read(InputStream in, long limit) throws IOException {
+    try (in) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buffer = new byte[8192];
+      long total = 0;
+      int n;
+      while ((n = in.read(buffer)) >= 0) {
+        if (total + n > limit) {
+          out.write(buffer, 0, (int) (limit - total));
+          return new Body(out.toByteArray(), true);
+        }
+        out.write(buffer, 0, n);
+        total += n;
+      }
+      return new Body(out.toByteArray(), false);
+    }
+  }
+
+  static void closeQuietly(InputStream in) {
+    if (in != null) {
+      try {
+        in.close();
+      } catch (IOException | RuntimeException ignored) {
+        // Closing only ever aborts a stream we no longer want.
+      }
+    }
+  }
+
+  /**
+   * Handles an error status: when the body is a JSON-RPC response to {@code sent} (an id-less error counts, since
+   * HTTP pairs it with this POST) it goes to the listener and {@code null} is returned; otherwise the failure for the
+   * send, naming the status and quoting at most 200 characters.
+   */
+  static TransportException routeError(String server, TransportListener listener, JsonRpcMessage sent, int status,
+      InputStream body) throws IOException {
+    Body text = read(body, ERROR_BODY_LIMIT);
+    JsonRpcResponse answer = parseResponse(text);
+    if (answer != null && sent instanceof JsonRpcRequest request
+        && (answer.id() == null || answer.id().equals(request.id()))) {
+      listener.onMessage(answer.id() != null ? answer
+          : new JsonRpcResponse(request.id(), answer.result(), answer.error()));
+      return null;
+    }
+    String detail = answer != null && answer.isError() ? answer.error().message() : text.excerpt();
+    if (detail.length() > EXCERPT_CHARS) {
+      detail = detail.substring(0, EXCERPT_CHARS) + "...";
+    }
+    return new TransportException(server, "HTTP " + status + (detail.isEmpty() ? "" : ": " + detail), status, null);
+  }
+
+  private static JsonRpcResponse parseResponse(Body body) {
+    if (body.truncated() || body.isBlank()) {
+      return null;
+    }
+    try {
+      return JsonRpcMessage.parse(body.text()) instanceof JsonRpcResponse response ? response : null;
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  /** A short description of why an exchange failed, without the cause's stack or any header. */
+  static String reason(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
+  }
+
+  /**
+   * One HTTP exchange whose response may stream for a long time: the pending future and then the body, so that
+   * {@link #stop} can abort it from any thread, before or after the headers arrived.
+   */
+  static class StreamHandle {
+    private volatile CompletableFuture<?> pending;
+    private volatile InputStream body;
+    private volatile boolean stopped;
+
+    final void attach(CompletableFuture<?> future) {
+      pending = future;
+      if (stopped) {
+        future.cancel(true);
+      }
+    }
+
+    final void attach(InputStream in) {
+      body = in;
+      if (stopped) {
+        closeQuietly(in);
+      }
+    }
+
+    final boolean isStopped() {
+      return stopped;
+    }
+
+    /** Aborts the exchange: cancels the request in flight or closes the body, which drops the connection. */
+    final void stop() {
+      stopped = true;
+      CompletableFuture<?> future = pending;
+      if (future != null) {
+        future.cancel(true);
+      }
+      closeQuietly(body);
+    }
+  }
+
+  /**
+   * Shields a transport from its listener: an exception thrown by a callback is reported (as malformed input) instead
+   * of killing a reader thread, nothing is delivered after {@code onClosed}, and {@code onClosed} runs at most once.
+   */
+  static final class GuardedListener implements TransportListener {
+    private final TransportListener delegate;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    GuardedListener(TransportListener delegate) {
+      this.delegate = java.util.Objects.requireNonNull(delegate, "listener");
+    }
+
+    @Override
+    public void onMessage(JsonRpcMessage message) {
+      if (closed.get()) {
+        return;
+      }
+      try {
+        delegate.onMessage(message);
+      } catch (RuntimeException e) {
+        onMalformed("listener failed on a message: " + reason(e));
+      }
+    }
+
+    @Override
+    public void onMalformed(String reason) {
+      if (closed.get()) {
+        return;
+      }
+      try {
+        delegate.onMalformed(reason);
+      } catch (RuntimeException ignored) {
+        // A listener that cannot even log must not take the reader thread with it.
+      }
+    }
+
+    @Override
+    public void onClosed(Throwable cause) {
+      if (closed.compareAndSet(false, true)) {
+        try {
+          delegate.onClosed(cause);
+        } catch (RuntimeException ignored) {
+          // The transport is gone either way.
+        }
+      }
+    }
+  }
+}

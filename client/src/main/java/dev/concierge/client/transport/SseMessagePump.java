@@ -1,0 +1,126 @@
+package dev.concierge.client.transport;
+
+import dev.concierge.protocol.JsonRpcMessage;
+import dev.concierge.protocol.JsonRpcResponse;
+import dev.concierge.protocol.RequestId;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.function.Consumer;
+
+/**
+ * Reads one SSE response body and hands the JSON-RPC message in each {@code message} event to the listener, on the
+ * calling thread, in stream order. Events of other types go to a hook (the legacy transport's {@code endpoint});
+ * events with empty data (the spec's priming events) carry nothing and are skipped.
+ */
+final class SseMessagePump {
+  /** Where a stream stands, carried from one connection to its reconnection. */
+  static final class Cursor {
+    String lastEventId;
+    long retryMillis = -1;
+
+    boolean hasEventId() {
+      return lastEventId != null && !lastEventId.isEmpty();
+    }
+  }
+
+  /**
+   * How a connection ended.
+   *
+   * @param answered the awaited response arrived (reading stopped right after it)
+   * @param events how many events arrived, priming events included; zero means the connection achieved nothing
+   * @param failure the I/O error that broke the stream, or {@code null} when it ended normally
+   */
+  record Outcome(boolean answered, int events, IOException failure) {
+    static final Outcome NOTHING = new Outcome(false, 0, null);
+  }
+
+  private final TransportListener listener;
+  private final int maxEventBytes;
+
+  SseMessagePump(TransportListener listener, int maxEventBytes) {
+    this.listener = listener;
+    this.maxEventBytes = maxEventBytes;
+  }
+
+  /**
+   * Reads {@code body} until it ends, {@code handle} is stopped, or the response to {@code awaited} (may be
+   * {@code null}) has been delivered; closes the body and updates {@code cursor} in every case.
+   */
+  Outcome pump(InputStream body, Cursor cursor, RequestId awaited, HttpExchanges.StreamHandle handle,
+      Consumer<SseEventReader.Event> otherEvents) {
+    handle.attach(body);
+    Delivery delivery = new Delivery(awaited, handle, otherEvents);
+    SseEventReader reader = new SseEventReader(maxEventBytes, cursor.lastEventId, delivery);
+    delivery.reader = reader;
+    IOException failure = null;
+    try {
+      reader.readAll(body);
+    } catch (IOException e) {
+      failure = e;
+    } finally {
+      cursor.lastEventId = reader.lastEventId();
+      if (reader.retryMillis() >= 0) {
+        cursor.retryMillis = reader.retryMillis();
+      }
+      HttpExchanges.closeQuietly(body);
+    }
+    return new Outcome(delivery.answered, delivery.events, failure);
+  }
+
+  private final class Delivery implements SseEventReader.Handler {
+    private final RequestId awaited;
+    private final HttpExchanges.StreamHandle handle;
+    private final Consumer<SseEventReader.Event> otherEvents;
+    private SseEventReader reader;
+    private boolean answered;
+    private int events;
+
+    Delivery(RequestId awaited, HttpExchanges.StreamHandle handle, Consumer<SseEventReader.Event> otherEvents) {
+      this.awaited = awaited;
+      this.handle = handle;
+      this.otherEvents = otherEvents;
+    }
+
+    @Override
+    public void onEvent(SseEventReader.Event event) {
+      events++;
+      if (handle.isStopped()) {
+        reader.stop(); // abandoned: whatever still arrives belongs to nobody
+        return;
+      }
+      if (!"message".equals(event.type())) {
+        if (otherEvents != null) {
+          otherEvents.accept(event);
+        }
+        return;
+      }
+      if (event.data().isEmpty()) {
+        return;
+      }
+      JsonRpcMessage message;
+      try {
+        message = JsonRpcMessage.parse(event.data());
+      } catch (RuntimeException e) {
+        listener.onMalformed("SSE event is not a JSON-RPC message: " + shorten(e.getMessage()));
+        return;
+      }
+      listener.onMessage(message);
+      if (awaited != null && message instanceof JsonRpcResponse response && awaited.equals(response.id())) {
+        answered = true;
+        reader.stop();
+      }
+    }
+
+    @Override
+    public void onOversize(int limit) {
+      listener.onMalformed("discarded an SSE event larger than " + limit + " bytes");
+    }
+  }
+
+  private static String shorten(String text) {
+    if (text == null) {
+      return "";
+    }
+    return text.length() > 200 ? text.substring(0, 200) + "..." : text;
+  }
+}
