@@ -94,7 +94,7 @@ public final class ConfigFile {
     if (value == null) {
       throw new IllegalArgumentException("server '" + server + "' needs a \"url\"");
     }
-    return EnvExpander.expand(value.replaceAll("\\$\\{env:", "\\${"), environment);
+    return EnvExpander.expand(value, environment);
   }
 
   private static List<String> strings(ObjectNode node, String field, String server) {

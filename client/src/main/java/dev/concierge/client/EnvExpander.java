@@ -6,7 +6,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Expands {@code ${VAR}} and {@code ${VAR:-default}} in configuration values, the way MCP client configuration files
+ * Expands {@code ${VAR}}, {@code ${VAR:-default}} and VS Code's {@code ${env:VAR}} in configuration values, the way MCP client configuration files
  * (Claude Desktop, Claude Code, VS Code) let a server's command, arguments and environment refer to the user's
  * environment instead of holding secrets in the file.
  *
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * {@code ${} without a closing brace) is kept as it is. Defaults are taken literally; they are not expanded again.
  */
 public final class EnvExpander {
-  private static final Pattern REFERENCE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
+  private static final Pattern REFERENCE = Pattern.compile("\\$\\{(?:env:)?([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
 
   private EnvExpander() {}
 
