@@ -75,7 +75,10 @@ public final class MultiServerMCPClient implements AutoCloseable {
     return builder().servers(ConfigFile.read(file)).build();
   }
 
-  /** Connects every server concurrently and reports how each did. Never throws for a server's failure. */
+  /**
+   * Connects every server concurrently, lists their tools, and reports how each did. Never throws for a server's
+   * failure.
+   */
   public List<ServerStatus> start() {
     List<CompletableFuture<Void>> all = new ArrayList<>();
     for (ServerConnection connection : servers.values()) {
@@ -88,7 +91,7 @@ public final class MultiServerMCPClient implements AutoCloseable {
       }, executor));
     }
     CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-    return servers();
+    return catalog.tools().servers(); // listing fills in each server's tool count
   }
 
   /** The status of every configured server, in configuration order. */

@@ -102,7 +102,7 @@ public final class McpSession implements TransportListener {
     ObjectNode body = params == null ? null : params.deepCopy();
     if (options.progress() != null) {
       body = body == null ? Json.object() : body;
-      ObjectNode meta = body.with("_meta");
+      ObjectNode meta = body.withObjectProperty("_meta");
       meta.set(MetaKeys.PROGRESS_TOKEN, id.toJson());
     }
     JsonRpcRequest request = new JsonRpcRequest(id, method, body);

@@ -84,19 +84,21 @@ final class Negotiator {
   private ServerConnection.Live negotiate(McpSession session, ServerConfig.Transport kind) {
     ProtocolVersion pinned = config.pinnedVersion().orElse(null);
     if (pinned != null) {
-      return pinned.era() == Era.MODERN ? discover(session, kind, pinned) : initialize(session, kind, pinned);
+      return pinned.era() == Era.MODERN ? discoverPinned(session, kind, pinned) : initialize(session, kind, pinned);
     }
     if (kind == ServerConfig.Transport.SSE) {
       return initialize(session, kind, ProtocolVersion.LATEST_LEGACY);
     }
     try {
-      return discover(session, kind, ProtocolVersion.LATEST);
+      return discover(session, kind, ProtocolVersion.LATEST, env.probeTimeout());
     } catch (ServerErrorException e) {
       if (e.code() == ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION) {
         ProtocolVersion offered = ProtocolVersion.bestMutual(supported(e.data())).orElseThrow(() ->
             new McpClientException(config.name(), e.code(), "no protocol version in common; server supports "
                 + supported(e.data())));
-        return offered.era() == Era.MODERN ? discover(session, kind, offered) : initialize(session, kind, offered);
+        // The server answered in the modern way, so this is no longer a probe.
+        return offered.era() == Era.MODERN ? discover(session, kind, offered, config.requestTimeout())
+            : initialize(session, kind, offered);
       }
       if (ErrorCodes.isModernProtocolError(e.code())) {
         throw e;
@@ -111,7 +113,29 @@ final class Negotiator {
     return initialize(session, kind, ProtocolVersion.LATEST_LEGACY);
   }
 
-  private ServerConnection.Live discover(McpSession session, ServerConfig.Transport kind, ProtocolVersion version) {
+  /**
+   * A pinned modern version: a {@code -32022} that nevertheless lists it as supported (a server may reject a first
+   * request whatever it says) earns one retry; one that does not list it fails, naming what the server supports.
+   */
+  private ServerConnection.Live discoverPinned(McpSession session, ServerConfig.Transport kind,
+      ProtocolVersion pinned) {
+    try {
+      return discover(session, kind, pinned, config.requestTimeout()); // not a probe: no era to detect
+    } catch (ServerErrorException e) {
+      if (e.code() != ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION) {
+        throw e;
+      }
+      List<String> supported = supported(e.data());
+      if (!supported.contains(pinned.id())) {
+        throw new McpClientException(config.name(), e.code(), "server does not support the pinned protocol version "
+            + pinned.id() + "; it supports " + supported);
+      }
+      return discover(session, kind, pinned, config.requestTimeout());
+    }
+  }
+
+  private ServerConnection.Live discover(McpSession session, ServerConfig.Transport kind, ProtocolVersion version,
+      Duration timeout) {
     ObjectNode meta = Json.object();
     meta.put(MetaKeys.PROTOCOL_VERSION, version.id());
     meta.set(MetaKeys.CLIENT_INFO, env.clientInfo().toJson());
@@ -123,7 +147,7 @@ final class Negotiator {
       headers.put("Mcp-Method", McpMethods.SERVER_DISCOVER);
     }
     JsonNode result = await(session.request(McpMethods.SERVER_DISCOVER, params,
-        new RequestOptions(env.probeTimeout(), env.probeTimeout(), new SendOptions(version.id(), headers), null)));
+        new RequestOptions(timeout, timeout, new SendOptions(version.id(), headers), null)));
     List<String> supported = supported(result);
     ProtocolVersion chosen = supported.contains(version.id()) ? version
         : ProtocolVersion.bestMutual(supported).orElseThrow(() -> new McpClientException(config.name(),
