@@ -64,6 +64,11 @@ public final class MultiServerMCPClient implements AutoCloseable {
     this.servers = map;
     this.interceptors = List.copyOf(b.interceptors);
     this.catalog = new Catalog(map, b.naming, executor);
+    if (b.healthCheckInterval != null) {
+      long every = b.healthCheckInterval.toMillis();
+      scheduler.scheduleWithFixedDelay(() -> map.values().forEach(c -> executor.execute(() ->
+          c.checkHealth(b.healthCheckInterval))), every, every, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
   }
 
   public static Builder builder() {
@@ -307,6 +312,7 @@ public final class MultiServerMCPClient implements AutoCloseable {
     private MetaSupplier meta;
     private String logLevel;
     private Duration probeTimeout = Duration.ofSeconds(10);
+    private Duration healthCheckInterval;
     private TransportFactory transports;
 
     private Builder() {}
@@ -395,6 +401,18 @@ public final class MultiServerMCPClient implements AutoCloseable {
         throw new IllegalArgumentException("probeTimeout must be positive, was " + value);
       }
       this.probeTimeout = value;
+      return this;
+    }
+
+    /**
+     * Pings every connected server this often ({@code server/discover} for 2026-07-28 servers); one that does not
+     * answer within the same interval is dropped and reconnected on next use. Off by default.
+     */
+    public Builder healthCheckInterval(Duration value) {
+      if (value != null && (value.isNegative() || value.isZero())) {
+        throw new IllegalArgumentException("healthCheckInterval must be positive, was " + value);
+      }
+      this.healthCheckInterval = value;
       return this;
     }
 
