@@ -8,6 +8,7 @@ import dev.concierge.client.RequestTimeoutException;
 import dev.concierge.client.ServerErrorException;
 import dev.concierge.client.transport.McpTransport;
 import dev.concierge.client.transport.SendOptions;
+import dev.concierge.client.transport.StreamableHttpTransport;
 import dev.concierge.client.transport.TransportListener;
 import dev.concierge.protocol.ErrorCodes;
 import dev.concierge.protocol.Json;
@@ -278,6 +279,10 @@ public final class McpSession implements TransportListener {
   }
 
   private McpClientException toException(JsonRpcError error) {
+    if (StreamableHttpTransport.isStreamLost(error)) {
+      // Not the server's answer: the transport's word that the response stream died with the request on it.
+      return ConnectionClosedException.withDetail(server, error.message(), error.data());
+    }
     return new ServerErrorException(server, error.code(), error.message(), error.data());
   }
 

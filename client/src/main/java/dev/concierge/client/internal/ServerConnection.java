@@ -9,6 +9,7 @@ import dev.concierge.client.McpClientException;
 import dev.concierge.client.ServerConfig;
 import dev.concierge.client.ServerErrorException;
 import dev.concierge.client.SessionExpiredException;
+import dev.concierge.client.TransportException;
 import dev.concierge.client.transport.HttpHeaderValues;
 import dev.concierge.client.transport.SendOptions;
 import dev.concierge.protocol.ErrorCodes;
@@ -20,6 +21,7 @@ import dev.concierge.protocol.McpMethods;
 import dev.concierge.protocol.MetaKeys;
 import dev.concierge.protocol.ProtocolVersion;
 import dev.concierge.protocol.model.Implementation;
+import java.net.ConnectException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +29,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -50,6 +54,7 @@ public final class ServerConnection implements AutoCloseable {
   private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
   private final Map<CallOrigin, Integer> inFlight = new ConcurrentHashMap<>();
   private final AtomicReference<CompletableFuture<JsonNode>> listen = new AtomicReference<>();
+  private final AtomicInteger listenRetries = new AtomicInteger();
   private volatile Live live;
   private volatile String lastError;
   private volatile boolean closed;
@@ -184,7 +189,12 @@ public final class ServerConnection implements AutoCloseable {
     }
     return attempt(l, method, params, origin, timeout, current, 0).exceptionallyCompose(error -> {
       Throwable cause = McpSession.unwrap(error);
-      if (cause instanceof SessionExpiredException) {
+      boolean unreachable = isUnreachable(l, cause)
+          || cause instanceof ConnectionClosedException closed && closed.serverUnreachable();
+      if (cause instanceof SessionExpiredException || unreachable) {
+        if (unreachable) {
+          recordFailure(cause.getMessage());
+        }
         l.session().close();
         if (mayRetry && McpMethods.isSafeToRetry(method)) {
           return attemptWithReconnect(method, params, origin, timeout, current, false);
@@ -192,6 +202,25 @@ public final class ServerConnection implements AutoCloseable {
       }
       return CompletableFuture.failedFuture(cause);
     });
+  }
+
+  /**
+   * Whether an HTTP server refused the connection: nothing listens there any more. An HTTP transport outlives that by
+   * design, but a session on the old process is gone for good, so the connection is dropped to make the next call
+   * reconnect rather than send a dead session id forever (and the status say "connected"). A reset or a broken body
+   * does not count: it may be one stale pooled connection to a live server whose other calls are still running.
+   */
+  private static boolean isUnreachable(Live l, Throwable cause) {
+    if (l.transport() == ServerConfig.Transport.STDIO || !(cause instanceof TransportException t)
+        || t.httpStatus() != 0) {
+      return false;
+    }
+    for (Throwable c = t.getCause(); c != null; c = c.getCause()) {
+      if (c instanceof ConnectException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private CompletableFuture<JsonNode> attempt(Live l, String method, ObjectNode params, CallOrigin origin,
@@ -436,6 +465,25 @@ public final class ServerConnection implements AutoCloseable {
     join(request(method, null, CallOrigin.ofServer(config.name()), timeout));
   }
 
+  /**
+   * Periodic health check of a live connection: a server that does not answer a ping in time is dropped, so its
+   * pending calls fail now and the next call reconnects, instead of every call waiting out its own timeout.
+   */
+  public void checkHealth(Duration timeout) {
+    Live l = live();
+    if (l == null) {
+      return;
+    }
+    try {
+      ping(timeout);
+    } catch (McpClientException e) {
+      if (!(e instanceof ServerErrorException)) { // an error answer is still an answer
+        recordFailure("health check failed: " + e.getMessage());
+        l.session().close();
+      }
+    }
+  }
+
   private void resubscribe(Live l) {
     if (l.era() == Era.LEGACY) {
       for (String uri : subscriptions) {
@@ -482,6 +530,35 @@ public final class ServerConnection implements AutoCloseable {
         new RequestOptions(null, null, sendOptions(l, McpMethods.SUBSCRIPTIONS_LISTEN, body,
             CallOrigin.ofServer(config.name())), null));
     listen.set(stream);
+    long opened = env.nanoClock().getAsLong();
+    stream.whenComplete((result, error) -> listenAgainLater(l, stream, error, opened));
+  }
+
+  /**
+   * A listen stream the server ended (gracefully, as a server shutting down does, or by dropping it) is opened again
+   * while the connection lives, after a delay that doubles with every stream that lasted less than a minute (capped);
+   * one that was replaced or cancelled, or that the server refused as an unknown method, is not.
+   */
+  private void listenAgainLater(Live l, CompletableFuture<JsonNode> ended, Throwable error, long openedNanos) {
+    boolean refused = McpSession.unwrap(error) instanceof ServerErrorException e
+        && e.code() == ErrorCodes.METHOD_NOT_FOUND;
+    if (closed || refused || ended.isCancelled() || live != l || !listen.compareAndSet(ended, null)) {
+      return;
+    }
+    if (env.nanoClock().getAsLong() - openedNanos > TimeUnit.MINUTES.toNanos(1)) {
+      listenRetries.set(0); // it served a while: this is a fresh problem, not a server that keeps failing
+    }
+    int attempt = listenRetries.incrementAndGet();
+    long delayMillis = Math.min(MAX_BACKOFF.toMillis(), 250L << Math.min(10, attempt - 1));
+    try {
+      env.scheduler().schedule(() -> {
+        if (!closed && live == l && l.session().isOpen() && listen.get() == null) {
+          openListenStream(l);
+        }
+      }, delayMillis, TimeUnit.MILLISECONDS);
+    } catch (RejectedExecutionException e) {
+      // the client is closing
+    }
   }
 
   private McpSession.Inbound newInbound() {

@@ -2,6 +2,7 @@ package dev.concierge.client.transport;
 
 import dev.concierge.protocol.RequestId;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.http.HttpResponse;
 import java.util.function.BooleanSupplier;
 
@@ -10,9 +11,10 @@ import java.util.function.BooleanSupplier;
  * exponential backoff) and reopens it with {@code Last-Event-ID} so the server can replay what was missed. Serves both
  * the standalone stream and the resumption of a POST stream that broke before its response.
  *
- * <p>Bounded: a connection that delivers no event and stays open less than
- * {@link HttpTransportLimits#maxReconnectDelay()} is fruitless, and after
- * {@link HttpTransportLimits#maxReconnectAttempts()} fruitless ones in a row the loop gives up.
+ * <p>Bounded: the loop stops at once when no retry can help (the server refuses the stream with a 4xx other than 408
+ * and 429, or nothing listens at the endpoint any more), and gives up after
+ * {@link HttpTransportLimits#maxReconnectAttempts()} fruitless connections in a row: ones that delivered no event and
+ * stayed open less than {@link HttpTransportLimits#maxReconnectDelay()}.
  */
 final class GetStreamLoop {
   /** Why the loop ended. */
@@ -21,8 +23,10 @@ final class GetStreamLoop {
     ANSWERED,
     /** The server answered 405: it offers no GET stream. */
     UNSUPPORTED,
-    /** The server answered 404: the session is gone (the next POST will report it). */
-    SESSION_GONE,
+    /** The server answered another 4xx (404: the session is gone); asking again cannot help. */
+    REFUSED,
+    /** Nothing accepts connections any more: the server process, and any replay buffer it had, is gone. */
+    UNREACHABLE,
     /** Too many fruitless attempts. */
     GAVE_UP,
     /** Stopped from outside: abandoned, closed, or no longer wanted. */
@@ -72,15 +76,20 @@ final class GetStreamLoop {
         return End.STOPPED;
       }
       openedAt = System.nanoTime();
-      HttpResponse<InputStream> response = endpoint.openStream(handle, version, session, cursor.lastEventId);
+      HttpResponse<InputStream> response;
+      try {
+        response = endpoint.openStream(handle, version, session, cursor.lastEventId);
+      } catch (ConnectException e) {
+        return End.UNREACHABLE;
+      }
       if (response == null) {
         outcome = SseMessagePump.Outcome.NOTHING;
         continue;
       }
       int status = response.statusCode();
-      if (status == 405 || status == 404) {
+      if (status >= 400 && status < 500 && status != 408 && status != 429) {
         HttpExchanges.closeQuietly(response.body());
-        return status == 405 ? End.UNSUPPORTED : End.SESSION_GONE;
+        return status == 405 ? End.UNSUPPORTED : End.REFUSED;
       }
       if (HttpExchanges.isSuccess(status) && HttpExchanges.isEventStream(response)) {
         outcome = pump.pump(response.body(), cursor, awaited, handle, null);

@@ -4,6 +4,7 @@ import static dev.concierge.client.transport.HttpExchanges.EVENT_STREAM;
 
 import dev.concierge.client.TransportException;
 import java.io.InputStream;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,7 +13,9 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,9 +64,11 @@ final class HttpEndpoint {
   /**
    * Opens a GET stream and waits for its status line; {@code null} when the request failed or {@code handle} was
    * stopped meanwhile. The caller owns the body.
+   *
+   * @throws ConnectException when nothing accepts connections at the endpoint any more
    */
   HttpResponse<InputStream> openStream(HttpExchanges.StreamHandle handle, String version, String session,
-      String lastEventId) {
+      String lastEventId) throws ConnectException {
     if (handle.isStopped()) {
       return null;
     }
@@ -86,7 +91,14 @@ final class HttpEndpoint {
       Thread.currentThread().interrupt();
       http.cancel(true);
       return null;
-    } catch (Exception e) { // ExecutionException, CancellationException: this attempt failed
+    } catch (ExecutionException e) {
+      for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+        if (cause instanceof ConnectException refused) {
+          throw refused;
+        }
+      }
+      return null; // a reset or a timeout: this attempt failed, the next may not
+    } catch (CancellationException e) {
       return null;
     }
   }

@@ -4,6 +4,7 @@ import dev.concierge.client.TransportException;
 import dev.concierge.protocol.JsonRpcMessage;
 import dev.concierge.protocol.JsonRpcRequest;
 import dev.concierge.protocol.JsonRpcResponse;
+import dev.concierge.protocol.McpException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -155,8 +157,7 @@ final class HttpExchanges {
    * send, naming the status and quoting at most 200 characters.
    */
   static TransportException routeError(String server, TransportListener listener, JsonRpcMessage sent, int status,
-      InputStream body) throws IOException {
-    Body text = read(body, ERROR_BODY_LIMIT);
+      Body text) {
     JsonRpcResponse answer = parseResponse(text);
     if (answer != null && sent instanceof JsonRpcRequest request
         && (answer.id() == null || answer.id().equals(request.id()))) {
@@ -169,6 +170,30 @@ final class HttpExchanges {
       detail = detail.substring(0, EXCERPT_CHARS) + "...";
     }
     return new TransportException(server, "HTTP " + status + (detail.isEmpty() ? "" : ": " + detail), status, null);
+  }
+
+  /**
+   * Reads a JSON answer of at most {@code limit} bytes: the message, or {@code null} for an empty body.
+   *
+   * @throws TransportException when the body is larger than the limit or not a JSON-RPC message
+   */
+  static JsonRpcMessage readJsonAnswer(String server, HttpResponse<InputStream> response, long limit)
+      throws IOException {
+    int status = response.statusCode();
+    long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+    Body json = declared > limit ? new Body(new byte[0], true) : read(response.body(), limit);
+    if (json.truncated()) {
+      throw new TransportException(server, "response body exceeds " + limit + " bytes", status, null);
+    }
+    if (json.isBlank()) {
+      return null;
+    }
+    try {
+      return JsonRpcMessage.parse(json.text());
+    } catch (McpException e) {
+      throw new TransportException(
+          server, "HTTP " + status + " body is not a JSON-RPC message: " + json.excerpt(), status, null);
+    }
   }
 
   private static JsonRpcResponse parseResponse(Body body) {
@@ -239,7 +264,7 @@ final class HttpExchanges {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     GuardedListener(TransportListener delegate) {
-      this.delegate = java.util.Objects.requireNonNull(delegate, "listener");
+      this.delegate = Objects.requireNonNull(delegate, "listener");
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.concierge.client.transport;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.concierge.protocol.ErrorCodes;
+import dev.concierge.protocol.Json;
+import dev.concierge.protocol.JsonRpcError;
 import dev.concierge.protocol.JsonRpcMessage;
 import dev.concierge.protocol.JsonRpcResponse;
 import dev.concierge.protocol.RequestId;
@@ -34,6 +38,8 @@ final class SseMessagePump {
     static final Outcome NOTHING = new Outcome(false, 0, null);
   }
 
+  private static final String STREAM_LOST = "streamLost";
+
   private final TransportListener listener;
   private final int maxEventBytes;
 
@@ -65,6 +71,19 @@ final class SseMessagePump {
       HttpExchanges.closeQuietly(body);
     }
     return new Outcome(delivery.answered, delivery.events, failure);
+  }
+
+  /** The error delivered for {@code id} when its response stream ended for good without the response. */
+  static JsonRpcResponse streamLost(RequestId id, boolean serverUnreachable) {
+    ObjectNode data = Json.object().put(STREAM_LOST, true).put("serverUnreachable", serverUnreachable);
+    return JsonRpcResponse.failure(id, new JsonRpcError(ErrorCodes.CONNECTION_CLOSED,
+        serverUnreachable ? "the server went away before the response arrived"
+            : "the response stream ended before the response arrived", data));
+  }
+
+  static boolean isStreamLost(JsonRpcError error) {
+    return error != null && error.code() == ErrorCodes.CONNECTION_CLOSED && error.data() != null
+        && error.data().path(STREAM_LOST).asBoolean(false);
   }
 
   private final class Delivery implements SseEventReader.Handler {

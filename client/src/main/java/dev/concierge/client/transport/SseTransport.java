@@ -93,7 +93,7 @@ public final class SseTransport implements McpTransport {
       postUrl = endpoint.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw failStart(new TransportException(server, "no endpoint event on " + describe() + " within "
-          + limits.endpointTimeout().toSeconds() + " s", response.statusCode(), null));
+          + waited(), response.statusCode(), null));
     } catch (ExecutionException e) {
       throw failStart(e.getCause() instanceof TransportException t ? t
           : new TransportException(server, HttpExchanges.reason(e), response.statusCode(), e.getCause()));
@@ -181,7 +181,7 @@ public final class SseTransport implements McpTransport {
       response = http.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw failStart(new TransportException(server, "no answer from " + describe() + " within "
-          + limits.endpointTimeout().toSeconds() + " s", 0, null));
+          + waited(), 0, null));
     } catch (ExecutionException e) {
       throw failStart(new TransportException(server, "cannot open " + describe() + ": "
           + HttpExchanges.reason(e), 0, e.getCause()));
@@ -255,7 +255,8 @@ public final class SseTransport implements McpTransport {
         result.complete(null);
         return;
       }
-      TransportException failure = HttpExchanges.routeError(server, listener, message, status, response.body());
+      TransportException failure = HttpExchanges.routeError(server, listener, message, status,
+          HttpExchanges.read(response.body(), HttpExchanges.ERROR_BODY_LIMIT));
       if (failure == null) {
         result.complete(null);
       } else {
@@ -274,6 +275,11 @@ public final class SseTransport implements McpTransport {
     stream.stop();
     threads.shutdownNow();
     return failure;
+  }
+
+  private String waited() {
+    long millis = limits.endpointTimeout().toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
   }
 
   private TransportException closedError() {

@@ -3,13 +3,11 @@ package dev.concierge.client.transport;
 import dev.concierge.client.ServerConfig;
 import dev.concierge.client.SessionExpiredException;
 import dev.concierge.client.TransportException;
-import dev.concierge.protocol.ErrorCodes;
 import dev.concierge.protocol.JsonRpcError;
 import dev.concierge.protocol.JsonRpcMessage;
 import dev.concierge.protocol.JsonRpcNotification;
 import dev.concierge.protocol.JsonRpcRequest;
 import dev.concierge.protocol.JsonRpcResponse;
-import dev.concierge.protocol.McpException;
 import dev.concierge.protocol.McpMethods;
 import dev.concierge.protocol.ProtocolVersion;
 import dev.concierge.protocol.RequestId;
@@ -21,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -38,7 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * completes), an SSE stream (the send completes once it is open; events are delivered by a background thread as they
  * arrive), or {@code 202} with nothing. An error status whose body is a JSON-RPC response to the request is delivered
  * as that response; a {@code 404} to a request that carried the session id clears it and fails with
- * {@link SessionExpiredException}. Body sizes are bounded by {@link HttpTransportLimits}.
+ * {@link SessionExpiredException} (so does a {@code 400} whose body speaks of the session id, as servers built on the
+ * SDK examples answer that way). Body sizes are bounded by {@link HttpTransportLimits}.
  *
  * <p>Legacy era (2025-03-26 to 2025-11-25): the {@code Mcp-Session-Id} a response carries is sent on every later
  * request and ended with a DELETE on {@link #close}. Once {@code notifications/initialized} has been accepted, a
@@ -51,8 +51,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * layer needs no extra call; {@link #setLegacyStreamsEnabled} switches the legacy streams off entirely. Closing a
  * request's response stream is its cancellation, which is what {@link #abandon} does.
  *
- * <p>A request whose response stream ends without the response (and cannot be resumed) gets a synthetic JSON-RPC
- * error with code {@code -32000}, so that its caller fails at once instead of at its timeout.
+ * <p>A request whose response stream ends without the response, and cannot be resumed, gets a synthetic JSON-RPC
+ * error (see {@link #isStreamLost}) so that its caller fails at once instead of at its timeout. Resuming stops at once
+ * when nothing listens at the endpoint any more: the server process, and whatever it could have replayed, is gone.
  */
 public final class StreamableHttpTransport implements McpTransport {
   private final String server;
@@ -218,6 +219,8 @@ public final class StreamableHttpTransport implements McpTransport {
       }
       exchange.attach(response.body());
       routeResponse(exchange, response);
+    } catch (TransportException e) {
+      exchange.result.completeExceptionally(e);
     } catch (IOException | RuntimeException e) {
       exchange.result.completeExceptionally(new TransportException(
           server, "reading the response failed: " + HttpExchanges.reason(e), 0, e));
@@ -239,7 +242,13 @@ public final class StreamableHttpTransport implements McpTransport {
     }
     captureSession(response);
     if (!HttpExchanges.isSuccess(status)) {
-      TransportException failure = HttpExchanges.routeError(server, listener, exchange.message, status, body);
+      HttpExchanges.Body text = HttpExchanges.read(body, HttpExchanges.ERROR_BODY_LIMIT);
+      if (status == 400 && exchange.session != null && mentionsSessionId(text)) {
+        expireSession(exchange.session);
+        exchange.result.completeExceptionally(new SessionExpiredException(server));
+        return;
+      }
+      TransportException failure = HttpExchanges.routeError(server, listener, exchange.message, status, text);
       if (failure == null) {
         exchange.result.complete(null);
       } else {
@@ -256,27 +265,8 @@ public final class StreamableHttpTransport implements McpTransport {
       readResponseStream(exchange, body);
       return;
     }
-    long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    HttpExchanges.Body json = declared > limits.maxJsonBytes()
-        ? new HttpExchanges.Body(new byte[0], true) : HttpExchanges.read(body, limits.maxJsonBytes());
-    if (json.truncated()) {
-      exchange.result.completeExceptionally(new TransportException(
-          server, "response body exceeds " + limits.maxJsonBytes() + " bytes", status, null));
-      return;
-    }
-    if (json.isBlank()) { // some servers answer a notification with an empty 200 instead of 202
-      accepted(exchange);
-      return;
-    }
-    JsonRpcMessage answer;
-    try {
-      answer = JsonRpcMessage.parse(json.text());
-    } catch (McpException e) {
-      exchange.result.completeExceptionally(new TransportException(
-          server, "HTTP " + status + " body is not a JSON-RPC message: " + json.excerpt(), status, null));
-      return;
-    }
-    if (!exchange.isStopped()) {
+    JsonRpcMessage answer = HttpExchanges.readJsonAnswer(server, response, limits.maxJsonBytes());
+    if (answer != null && !exchange.isStopped()) { // null: an empty 200, as some servers answer a notification
       listener.onMessage(answer);
     }
     accepted(exchange);
@@ -296,16 +286,36 @@ public final class StreamableHttpTransport implements McpTransport {
     RequestId awaited = exchange.requestId();
     SseMessagePump.Cursor cursor = new SseMessagePump.Cursor();
     SseMessagePump.Outcome outcome = pump.pump(body, cursor, awaited, exchange, null);
-    boolean answered = outcome.answered();
-    if (!answered && awaited != null && !exchange.modern && cursor.hasEventId()) {
+    if (outcome.answered() || awaited == null) {
+      return;
+    }
+    GetStreamLoop.End end = null;
+    if (!exchange.modern && cursor.hasEventId()) {
       // Legacy resumption: a GET with Last-Event-ID asks the server to replay the rest of this stream.
-      answered = getLoop.run(exchange, exchange.options.protocolVersion(), exchange.session, cursor, awaited,
-          () -> legacyStreamsEnabled && stillIn(exchange.session), outcome) == GetStreamLoop.End.ANSWERED;
+      end = getLoop.run(exchange, exchange.options.protocolVersion(), exchange.session, cursor, awaited,
+          () -> legacyStreamsEnabled && stillIn(exchange.session), outcome);
     }
-    if (!answered && awaited != null && !exchange.isStopped() && !closed.get()) {
-      listener.onMessage(JsonRpcResponse.failure(awaited, new JsonRpcError(
-          ErrorCodes.CONNECTION_CLOSED, "the response stream ended before the response arrived", null)));
+    if (end != GetStreamLoop.End.ANSWERED && !exchange.isStopped() && !closed.get()) {
+      listener.onMessage(SseMessagePump.streamLost(awaited, end == GetStreamLoop.End.UNREACHABLE));
     }
+  }
+
+  /**
+   * Whether {@code error} is the one this transport delivers for a request whose response stream ended for good
+   * before its response: code {@code -32000} with {@code data.streamLost}; {@code data.serverUnreachable} is
+   * {@code true} when reconnecting found nothing listening at the endpoint (the server process is gone). The session
+   * maps it to a lost connection rather than to an error of the server.
+   */
+  public static boolean isStreamLost(JsonRpcError error) {
+    return SseMessagePump.isStreamLost(error);
+  }
+
+  /**
+   * Servers built on the TypeScript and Python SDK examples (the reference "everything" server among them) answer an
+   * unknown session with 400 "No valid session ID provided" instead of the 404 the spec asks for.
+   */
+  private static boolean mentionsSessionId(HttpExchanges.Body body) {
+    return body.text().toLowerCase(Locale.ROOT).contains("session id");
   }
 
   private void openStandalone() {

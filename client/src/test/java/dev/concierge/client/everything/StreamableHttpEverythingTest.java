@@ -10,7 +10,6 @@ import dev.concierge.client.testing.EverythingPeer;
 import dev.concierge.client.testing.EverythingServer;
 import java.nio.file.Path;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,15 +17,6 @@ import org.junit.jupiter.api.Test;
  * has: a session that outlives TCP connections and that a restarted server no longer knows.
  */
 class StreamableHttpEverythingTest extends AbstractEverythingContractTest {
-  /**
-   * Why two contract tests are off here: server-everything (like the TypeScript SDK's examples and older Python SDK
-   * servers) answers an unknown {@code Mcp-Session-Id} with HTTP 400, not the 404 the spec requires, and the transport
-   * only treats 404 as an expired session; and a POST stream cut by a crash is resumed with GETs that are refused for
-   * about 31 s of backoff before the call fails, then with a plain server error rather than a closed connection.
-   */
-  private static final String TRANSPORT_GAP = "StreamableHttpTransport: 400 to a request carrying a session id is "
-      + "not taken as an expired session, and resuming a POST stream of a dead server takes ~31 s";
-
   @Override
   protected EverythingPeer startPeer(Path captureFile) {
     return EverythingPeer.http(EverythingServer.Mode.STREAMABLE_HTTP, captureFile);
@@ -42,15 +32,8 @@ class StreamableHttpEverythingTest extends AbstractEverythingContractTest {
     return false;
   }
 
+  /** server-everything answers an unknown session with 400, not 404; both mean "initialize again". */
   @Test
-  @Disabled(TRANSPORT_GAP)
-  @Override
-  void aServerKilledMidCallFailsThatCallAndTheNextCallReconnects() throws Exception {
-    super.aServerKilledMidCallFailsThatCallAndTheNextCallReconnects();
-  }
-
-  @Test
-  @Disabled(TRANSPORT_GAP)
   void aRestartedServerForgetsTheSessionAndSafeRequestsReinitializeTransparently() {
     try (EverythingPeer restartable = startPeer(null);
         MultiServerMCPClient own = newClient(b -> b.server(restartable.config("restartable").build()))) {

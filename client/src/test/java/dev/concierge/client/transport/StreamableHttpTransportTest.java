@@ -207,6 +207,29 @@ class StreamableHttpTransportTest {
   }
 
   @Test
+  void badRequestAboutTheSessionIdWhileInASessionExpiresTheSession() throws Exception {
+    String noSession = "{\"jsonrpc\":\"2.0\",\"id\":2,\"error\":{\"code\":-32000,"
+        + "\"message\":\"Bad Request: No valid session ID provided\"}}"; // what the SDK example servers say
+    server.handle("/mcp", (exchange, request) -> {
+      if (request.body().contains("initialize")) {
+        respond(exchange, 200, "application/json", echo(request), "Mcp-Session-Id", "stale");
+      } else {
+        respond(exchange, 400, "application/json", noSession);
+      }
+    });
+    open(HttpTransportLimits.DEFAULTS);
+    await(transport.send(request(1, "initialize"), LEGACY));
+
+    assertThat(failureOf(transport.send(request(2, "tools/list"), LEGACY)))
+        .isInstanceOf(SessionExpiredException.class);
+    assertThat(transport.sessionId()).isNull();
+    await(transport.send(request(2, "tools/list"), LEGACY)); // without a session it is the server's answer
+
+    assertThat(((JsonRpcResponse) listener.nextMessage()).id()).isEqualTo(RequestId.of(1));
+    assertThat(((JsonRpcResponse) listener.nextMessage()).error().message()).contains("No valid session ID");
+  }
+
+  @Test
   void closeDeletesTheSessionAndReportsClosedOnce() throws Exception {
     server.handle("/mcp", (exchange, request) -> {
       switch (request.method()) {
