@@ -55,6 +55,8 @@ public final class ServerConnection implements AutoCloseable {
   private final Map<CallOrigin, Integer> inFlight = new ConcurrentHashMap<>();
   private final AtomicReference<CompletableFuture<JsonNode>> listen = new AtomicReference<>();
   private final AtomicInteger listenRetries = new AtomicInteger();
+  private final java.util.concurrent.atomic.AtomicBoolean healthCheckRunning =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Live live;
   private volatile String lastError;
   private volatile boolean closed;
@@ -471,16 +473,18 @@ public final class ServerConnection implements AutoCloseable {
    */
   public void checkHealth(Duration timeout) {
     Live l = live();
-    if (l == null) {
-      return;
+    if (l == null || !healthCheckRunning.compareAndSet(false, true)) {
+      return; // one check at a time: a slow ping must not count as two failures
     }
     try {
       ping(timeout);
     } catch (McpClientException e) {
-      if (!(e instanceof ServerErrorException)) { // an error answer is still an answer
+      if (!(e instanceof ServerErrorException) && l.session().isOpen()) { // an error answer is still an answer
         recordFailure("health check failed: " + e.getMessage());
         l.session().close();
       }
+    } finally {
+      healthCheckRunning.set(false);
     }
   }
 
