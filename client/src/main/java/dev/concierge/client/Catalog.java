@@ -186,7 +186,7 @@ final class Catalog {
         errors.remove(name);
       } catch (RuntimeException e) {
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        errors.put(name, cause instanceof McpClientException m ? stripServer(m) : String.valueOf(cause.getMessage()));
+        errors.put(name, cause instanceof McpClientException m ? m.detail() : String.valueOf(cause.getMessage()));
       }
     });
     return out;
@@ -215,12 +215,6 @@ final class Catalog {
 
   private static String prefix(ServerConfig config) {
     return config.prefix() == null ? config.name() : config.prefix();
-  }
-
-  private static String stripServer(McpClientException e) {
-    String message = e.getMessage();
-    String tag = "[" + e.server() + "] ";
-    return e.server() != null && message.startsWith(tag) ? message.substring(tag.length()) : message;
   }
 
   private static String firstNonNull(String... values) {

@@ -9,6 +9,7 @@ import dev.concierge.protocol.McpException;
  */
 public class McpClientException extends McpException {
   private final String server;
+  private final String detail;
 
   public McpClientException(String server, int code, String message) {
     this(server, code, message, null, null);
@@ -17,6 +18,12 @@ public class McpClientException extends McpException {
   public McpClientException(String server, int code, String message, JsonNode data, Throwable cause) {
     super(code, server == null ? message : "[" + server + "] " + message, data, cause);
     this.server = server;
+    this.detail = message;
+  }
+
+  /** The message without the {@code [server]} tag, for reports that already name the server. */
+  public String detail() {
+    return detail;
   }
 
   /** The configured name of the server this failure concerns, or {@code null}. */

@@ -122,7 +122,7 @@ public final class ServerConnection implements AutoCloseable {
         resubscribe(fresh);
         return fresh;
       } catch (McpClientException e) {
-        recordFailure(e.getMessage());
+        recordFailure(e.detail());
         throw e;
       } catch (RuntimeException e) {
         recordFailure(e.toString());
@@ -195,7 +195,7 @@ public final class ServerConnection implements AutoCloseable {
           || cause instanceof ConnectionClosedException closed && closed.serverUnreachable();
       if (cause instanceof SessionExpiredException || unreachable) {
         if (unreachable) {
-          recordFailure(cause.getMessage());
+          recordFailure(detail(cause));
         }
         l.session().close();
         if (mayRetry && McpMethods.isSafeToRetry(method)) {
@@ -480,7 +480,7 @@ public final class ServerConnection implements AutoCloseable {
       ping(timeout);
     } catch (McpClientException e) {
       if (!(e instanceof ServerErrorException) && l.session().isOpen()) { // an error answer is still an answer
-        recordFailure("health check failed: " + e.getMessage());
+        recordFailure("health check failed: " + e.detail());
         l.session().close();
       }
     } finally {
@@ -588,7 +588,7 @@ public final class ServerConnection implements AutoCloseable {
       @Override
       public void onClosed(Throwable cause) {
         if (cause != null && !closed) {
-          recordFailure(cause.getMessage());
+          recordFailure(detail(cause));
         }
       }
     };
@@ -641,6 +641,10 @@ public final class ServerConnection implements AutoCloseable {
   /** The last unreadable message or rejected definition from this server, or {@code null}. */
   public String lastProblem() {
     return lastProblem;
+  }
+
+  private static String detail(Throwable cause) {
+    return cause instanceof McpClientException m ? m.detail() : String.valueOf(cause.getMessage());
   }
 
   private synchronized void recordFailure(String reason) {

@@ -302,6 +302,22 @@ public final class StdioTransport implements McpTransport {
     }
   }
 
+  /**
+   * A broken stdin nearly always means the process is gone: say how it ended (exit code, stderr), which is what the
+   * user needs, rather than the pipe's "Stream closed".
+   */
+  private String writeFailure(IOException e) {
+    Process p = process;
+    try {
+      if (p != null && p.waitFor(1, java.util.concurrent.TimeUnit.SECONDS)) {
+        return endMessage();
+      }
+    } catch (InterruptedException interrupted) {
+      Thread.currentThread().interrupt();
+    }
+    return "could not write to the server's stdin: " + e.getMessage();
+  }
+
   private String endMessage() {
     Integer code = exitCode();
     String what;
@@ -324,7 +340,7 @@ public final class StdioTransport implements McpTransport {
           stdin.flush();
           next.done().complete(null);
         } catch (IOException e) {
-          next.done().completeExceptionally(failure("could not write to the server's stdin: " + e.getMessage(), e));
+          next.done().completeExceptionally(failure(writeFailure(e), e));
           break;
         }
       }
