@@ -171,9 +171,10 @@ public final class StreamableHttpTransport implements McpTransport {
     for (Exchange exchange : exchanges) {
       if (id.equals(exchange.requestId())) {
         exchanges.remove(exchange);
-        exchange.stop();
+        // Fail the send first: stopping the exchange completes its HTTP future, whose routing would race us.
         exchange.result.completeExceptionally(
             new TransportException(server, "request " + id + " abandoned", 0, null));
+        exchange.stop();
         cancelled |= exchange.modern;
       }
     }
