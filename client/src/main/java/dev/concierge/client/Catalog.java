@@ -5,7 +5,6 @@ import dev.concierge.client.internal.Globs;
 import dev.concierge.client.internal.NameAssigner;
 import dev.concierge.client.internal.ServerConnection;
 import dev.concierge.protocol.ErrorCodes;
-import dev.concierge.protocol.Json;
 import dev.concierge.protocol.McpMethods;
 import dev.concierge.protocol.model.Prompt;
 import dev.concierge.protocol.model.Resource;

@@ -1,7 +1,6 @@
 package dev.concierge.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concierge.client.CallOrigin;
 import dev.concierge.client.ConnectionClosedException;
@@ -10,28 +9,22 @@ import dev.concierge.client.ServerConfig;
 import dev.concierge.client.ServerErrorException;
 import dev.concierge.client.SessionExpiredException;
 import dev.concierge.client.TransportException;
-import dev.concierge.client.transport.HttpHeaderValues;
-import dev.concierge.client.transport.SendOptions;
 import dev.concierge.protocol.ErrorCodes;
 import dev.concierge.protocol.Era;
 import dev.concierge.protocol.Json;
 import dev.concierge.protocol.JsonRpcNotification;
 import dev.concierge.protocol.JsonRpcRequest;
 import dev.concierge.protocol.McpMethods;
-import dev.concierge.protocol.MetaKeys;
 import dev.concierge.protocol.ProtocolVersion;
 import dev.concierge.protocol.model.Implementation;
 import java.net.ConnectException;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -49,12 +42,10 @@ public final class ServerConnection implements AutoCloseable {
   private final ClientRequests clientRequests;
   private final Negotiator negotiator;
   private final ReentrantLock connectLock = new ReentrantLock();
-  private final Map<String, CachedList> cache = new ConcurrentHashMap<>();
-  private final Map<String, ObjectNode> toolSchemas = new ConcurrentHashMap<>();
-  private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+  private final ListCache cache;
+  private final RequestDecorator decorator;
+  private final Subscriptions subscriptions;
   private final Map<CallOrigin, Integer> inFlight = new ConcurrentHashMap<>();
-  private final AtomicReference<CompletableFuture<JsonNode>> listen = new AtomicReference<>();
-  private final AtomicInteger listenRetries = new AtomicInteger();
   private final java.util.concurrent.atomic.AtomicBoolean healthCheckRunning =
       new java.util.concurrent.atomic.AtomicBoolean();
   private volatile Live live;
@@ -73,13 +64,19 @@ public final class ServerConnection implements AutoCloseable {
     }
   }
 
-  private record CachedList(List<ObjectNode> items, long expiresAtNanos) {}
-
   public ServerConnection(ServerConfig config, ClientEnvironment env) {
     this.config = config;
     this.env = env;
     this.clientRequests = new ClientRequests(env);
     this.negotiator = new Negotiator(config, env, clientRequests);
+    this.decorator = new RequestDecorator(env, clientRequests);
+    this.cache = new ListCache(env.nanoClock());
+    this.subscriptions = new Subscriptions(this, decorator, env);
+  }
+
+  /** Whether {@code l} is still this connection's current one and the client is open. */
+  boolean isCurrent(Live l) {
+    return !closed && live == l;
   }
 
   public ServerConfig config() {
@@ -117,9 +114,8 @@ public final class ServerConnection implements AutoCloseable {
         Live fresh = negotiator.connect(this::newInbound);
         live = fresh;
         lastError = null;
-        cache.clear();
-        openListenStream(fresh);
-        resubscribe(fresh);
+        cache.invalidate(null);
+        subscriptions.onConnected(fresh);
         return fresh;
       } catch (McpClientException e) {
         recordFailure(e.detail());
@@ -227,9 +223,9 @@ public final class ServerConnection implements AutoCloseable {
 
   private CompletableFuture<JsonNode> attempt(Live l, String method, ObjectNode params, CallOrigin origin,
       Duration timeout, AtomicReference<CompletableFuture<JsonNode>> current, int round) {
-    ObjectNode body = decorate(l, method, params, origin);
+    ObjectNode body = decorator.body(l, params, origin);
     RequestOptions options = new RequestOptions(timeout != null ? timeout : config.requestTimeout(),
-        config.maxRequestTimeout(), sendOptions(l, method, body, origin), progressSink(method, origin));
+        config.maxRequestTimeout(), decorator.send(l, method, body, origin), progressSink(method, origin));
     inFlight.merge(origin, 1, Integer::sum);
     CompletableFuture<JsonNode> sent = l.session().request(method, body, options);
     current.set(sent);
@@ -284,71 +280,6 @@ public final class ServerConnection implements AutoCloseable {
     return CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).thenApply(v -> responses);
   }
 
-  /** Adds what the era requires to params: per-request {@code _meta} (modern) and trace context (both). */
-  private ObjectNode decorate(Live l, String method, ObjectNode params, CallOrigin origin) {
-    ObjectNode body = params == null ? Json.object() : params.deepCopy();
-    ObjectNode meta = Json.object();
-    if (env.meta() != null) {
-      ObjectNode extra = env.meta().meta(origin);
-      if (extra != null) {
-        meta.setAll(extra);
-      }
-    }
-    ObjectNode given = Json.obj(body, "_meta");
-    if (given != null) {
-      meta.setAll(given);
-    }
-    if (origin.context().traceparent() != null) {
-      meta.put(MetaKeys.TRACEPARENT, origin.context().traceparent());
-      if (origin.context().tracestate() != null) {
-        meta.put(MetaKeys.TRACESTATE, origin.context().tracestate());
-      }
-    }
-    if (l.era() == Era.MODERN) {
-      meta.put(MetaKeys.PROTOCOL_VERSION, l.version().id());
-      meta.set(MetaKeys.CLIENT_INFO, env.clientInfo().toJson());
-      meta.set(MetaKeys.CLIENT_CAPABILITIES, clientRequests.capabilities());
-      if (env.logLevel() != null) {
-        meta.put(MetaKeys.LOG_LEVEL, env.logLevel());
-      }
-    }
-    if (meta.isEmpty()) {
-      body.remove("_meta");
-    } else {
-      body.set("_meta", meta);
-    }
-    return body.isEmpty() && params == null ? null : body;
-  }
-
-  private SendOptions sendOptions(Live l, String method, ObjectNode body, CallOrigin origin) {
-    Map<String, String> headers = new HashMap<>();
-    if (env.headers() != null) {
-      Map<String, String> extra = env.headers().headers(origin);
-      if (extra != null) {
-        headers.putAll(extra);
-      }
-    }
-    String version = l.version().hasVersionHeader() ? l.version().id() : null;
-    if (l.era() == Era.MODERN && l.transport() != ServerConfig.Transport.STDIO) {
-      headers.put("Mcp-Method", method);
-      String name = switch (method) {
-        case McpMethods.TOOLS_CALL, McpMethods.PROMPTS_GET -> Json.text(body, "name");
-        case McpMethods.RESOURCES_READ -> Json.text(body, "uri");
-        default -> null;
-      };
-      if (name != null) {
-        headers.put("Mcp-Name", HttpHeaderValues.encodeHeaderValue(name));
-      }
-      if (McpMethods.TOOLS_CALL.equals(method) && name != null) {
-        ObjectNode schema = toolSchemas.get(name);
-        if (schema != null) {
-          headers.putAll(ParamHeaders.headers(schema, body.get("arguments")));
-        }
-      }
-    }
-    return new SendOptions(version, headers);
-  }
-
   /** Progress always restarts a tool call's timeout; the user's listener sees it when there is one. */
   private RequestOptions.ProgressSink progressSink(String method, CallOrigin origin) {
     if (!McpMethods.TOOLS_CALL.equals(method) && env.progress() == null) {
@@ -366,51 +297,18 @@ public final class ServerConnection implements AutoCloseable {
    * {@code x-mcp-header} annotations are invalid are left out on HTTP, as the 2026-07-28 revision requires.
    */
   public List<ObjectNode> list(String method, String field) {
-    CachedList cached = cache.get(method);
-    long now = env.nanoClock().getAsLong();
-    if (cached != null && now - cached.expiresAtNanos() < 0) {
-      return cached.items();
+    List<ObjectNode> cached = cache.fresh(method);
+    if (cached != null) {
+      return cached;
     }
     CallOrigin origin = CallOrigin.ofServer(config.name());
-    List<ObjectNode> items = new java.util.ArrayList<>();
-    Set<String> cursors = new java.util.HashSet<>();
-    String cursor = null;
-    Long ttlMs = null;
-    do {
-      ObjectNode params = Json.object();
-      if (cursor != null) {
-        params.put("cursor", cursor);
-      }
-      JsonNode page = join(request(method, params, origin, null));
-      JsonNode array = page.get(field);
-      if (array instanceof ArrayNode a) {
-        a.forEach(n -> {
-          if (n instanceof ObjectNode o) {
-            items.add(o);
-          }
-        });
-      }
-      if (page.hasNonNull("ttlMs") && page.get("ttlMs").canConvertToLong()) {
-        ttlMs = page.get("ttlMs").asLong();
-      }
-      cursor = Json.text(page, "nextCursor");
-    } while (cursor != null && cursors.add(cursor) && cursors.size() < 10_000);
+    ListCache.Pages pages = ListCache.allPages(params -> join(request(method, params, origin, null)), field);
+    List<ObjectNode> items = new java.util.ArrayList<>(pages.items());
     if (McpMethods.TOOLS_LIST.equals(method)) {
       items.removeIf(this::hasInvalidHeaderAnnotations);
-      toolSchemas.clear();
-      items.forEach(t -> {
-        JsonNode schema = t.get("inputSchema");
-        if (schema instanceof ObjectNode s && Json.text(t, "name") != null) {
-          toolSchemas.put(Json.text(t, "name"), s);
-        }
-      });
+      decorator.rememberTools(items);
     }
-    List<ObjectNode> frozen = List.copyOf(items);
-    long ttlNanos = ttlMs != null ? TimeUnit.MILLISECONDS.toNanos(Math.max(0, ttlMs)) : config.listTtl().toNanos();
-    if (ttlNanos > 0) {
-      cache.put(method, new CachedList(frozen, env.nanoClock().getAsLong() + ttlNanos));
-    }
-    return frozen;
+    return cache.put(method, items, pages.ttlMs(), config.listTtl());
   }
 
   private boolean hasInvalidHeaderAnnotations(ObjectNode tool) {
@@ -428,36 +326,16 @@ public final class ServerConnection implements AutoCloseable {
 
   /** Drops cached lists so the next read asks the server. */
   public void invalidate(String method) {
-    if (method == null) {
-      cache.clear();
-    } else {
-      cache.remove(method);
-    }
+    cache.invalidate(method);
   }
 
   /** Subscribes to updates of one resource; kept across reconnects. */
   public void subscribe(String uri) {
-    if (subscriptions.add(uri)) {
-      Live l = ensureConnected();
-      if (l.era() == Era.MODERN) {
-        openListenStream(l);
-      } else {
-        join(request(McpMethods.RESOURCES_SUBSCRIBE, Json.object().put("uri", uri), CallOrigin.ofServer(config.name()),
-            null));
-      }
-    }
+    subscriptions.add(uri);
   }
 
   public void unsubscribe(String uri) {
-    if (subscriptions.remove(uri)) {
-      Live l = live();
-      if (l != null && l.era() == Era.MODERN) {
-        openListenStream(l);
-      } else if (l != null) {
-        join(request(McpMethods.RESOURCES_UNSUBSCRIBE, Json.object().put("uri", uri),
-            CallOrigin.ofServer(config.name()), null));
-      }
-    }
+    subscriptions.remove(uri);
   }
 
   /** Health check: {@code ping} on legacy servers, {@code server/discover} on 2026-07-28 ones. */
@@ -485,83 +363,6 @@ public final class ServerConnection implements AutoCloseable {
       }
     } finally {
       healthCheckRunning.set(false);
-    }
-  }
-
-  private void resubscribe(Live l) {
-    if (l.era() == Era.LEGACY) {
-      for (String uri : subscriptions) {
-        request(McpMethods.RESOURCES_SUBSCRIBE, Json.object().put("uri", uri), CallOrigin.ofServer(config.name()), null)
-            .exceptionally(e -> null);
-      }
-    }
-  }
-
-  /**
-   * 2026-07-28: one {@code subscriptions/listen} stream per server for list changes and resource updates, replaced
-   * whenever the set of subscribed resources changes.
-   */
-  private void openListenStream(Live l) {
-    if (l.era() != Era.MODERN) {
-      return;
-    }
-    ObjectNode caps = l.capabilities();
-    ObjectNode filter = Json.object();
-    if (caps.path("tools").path("listChanged").asBoolean(false)) {
-      filter.put("toolsListChanged", true);
-    }
-    if (caps.path("prompts").path("listChanged").asBoolean(false)) {
-      filter.put("promptsListChanged", true);
-    }
-    if (caps.path("resources").path("listChanged").asBoolean(false)) {
-      filter.put("resourcesListChanged", true);
-    }
-    if (!subscriptions.isEmpty()) {
-      ArrayNode uris = filter.putArray("resourceSubscriptions");
-      subscriptions.stream().sorted().forEach(uris::add);
-    }
-    CompletableFuture<JsonNode> previous = listen.getAndSet(null);
-    if (previous != null) {
-      previous.cancel(true);
-    }
-    if (filter.isEmpty()) {
-      return;
-    }
-    ObjectNode params = Json.object();
-    params.set("notifications", filter);
-    ObjectNode body = decorate(l, McpMethods.SUBSCRIPTIONS_LISTEN, params, CallOrigin.ofServer(config.name()));
-    CompletableFuture<JsonNode> stream = l.session().request(McpMethods.SUBSCRIPTIONS_LISTEN, body,
-        new RequestOptions(null, null, sendOptions(l, McpMethods.SUBSCRIPTIONS_LISTEN, body,
-            CallOrigin.ofServer(config.name())), null));
-    listen.set(stream);
-    long opened = env.nanoClock().getAsLong();
-    stream.whenComplete((result, error) -> listenAgainLater(l, stream, error, opened));
-  }
-
-  /**
-   * A listen stream the server ended (gracefully, as a server shutting down does, or by dropping it) is opened again
-   * while the connection lives, after a delay that doubles with every stream that lasted less than a minute (capped);
-   * one that was replaced or cancelled, or that the server refused as an unknown method, is not.
-   */
-  private void listenAgainLater(Live l, CompletableFuture<JsonNode> ended, Throwable error, long openedNanos) {
-    boolean refused = McpSession.unwrap(error) instanceof ServerErrorException e
-        && e.code() == ErrorCodes.METHOD_NOT_FOUND;
-    if (closed || refused || ended.isCancelled() || live != l || !listen.compareAndSet(ended, null)) {
-      return;
-    }
-    if (env.nanoClock().getAsLong() - openedNanos > TimeUnit.MINUTES.toNanos(1)) {
-      listenRetries.set(0); // it served a while: this is a fresh problem, not a server that keeps failing
-    }
-    int attempt = listenRetries.incrementAndGet();
-    long delayMillis = Math.min(MAX_BACKOFF.toMillis(), 250L << Math.min(10, attempt - 1));
-    try {
-      env.scheduler().schedule(() -> {
-        if (!closed && live == l && l.session().isOpen() && listen.get() == null) {
-          openListenStream(l);
-        }
-      }, delayMillis, TimeUnit.MILLISECONDS);
-    } catch (RejectedExecutionException e) {
-      // the client is closing
     }
   }
 
@@ -610,7 +411,7 @@ public final class ServerConnection implements AutoCloseable {
       case McpMethods.NOTIFICATION_TOOLS_LIST_CHANGED -> changed(McpMethods.TOOLS_LIST, method, null);
       case McpMethods.NOTIFICATION_PROMPTS_LIST_CHANGED -> changed(McpMethods.PROMPTS_LIST, method, null);
       case McpMethods.NOTIFICATION_RESOURCES_LIST_CHANGED -> {
-        cache.remove(McpMethods.RESOURCES_TEMPLATES_LIST);
+        cache.invalidate(McpMethods.RESOURCES_TEMPLATES_LIST);
         changed(McpMethods.RESOURCES_LIST, method, null);
       }
       case McpMethods.NOTIFICATION_RESOURCES_UPDATED -> changed(null, method, Json.text(params, "uri"));
@@ -626,7 +427,7 @@ public final class ServerConnection implements AutoCloseable {
 
   private void changed(String listMethod, String what, String uri) {
     if (listMethod != null) {
-      cache.remove(listMethod);
+      cache.invalidate(listMethod);
     }
     if (env.changes() != null) {
       safely(() -> env.changes().onChange(config.name(), what, uri));
@@ -655,7 +456,7 @@ public final class ServerConnection implements AutoCloseable {
     nextAttemptNanos = env.nanoClock().getAsLong() + backoff;
   }
 
-  private JsonNode join(CompletableFuture<JsonNode> future) {
+  JsonNode join(CompletableFuture<JsonNode> future) {
     try {
       return future.join();
     } catch (java.util.concurrent.CompletionException e) {

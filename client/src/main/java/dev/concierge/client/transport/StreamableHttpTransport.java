@@ -7,7 +7,6 @@ import dev.concierge.protocol.JsonRpcError;
 import dev.concierge.protocol.JsonRpcMessage;
 import dev.concierge.protocol.JsonRpcNotification;
 import dev.concierge.protocol.JsonRpcRequest;
-import dev.concierge.protocol.JsonRpcResponse;
 import dev.concierge.protocol.McpMethods;
 import dev.concierge.protocol.ProtocolVersion;
 import dev.concierge.protocol.RequestId;
