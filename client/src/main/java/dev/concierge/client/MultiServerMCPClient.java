@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -55,7 +56,9 @@ public final class MultiServerMCPClient implements AutoCloseable {
   private MultiServerMCPClient(Builder b) {
     AtomicInteger threads = new AtomicInteger();
     this.executor = Executors.newCachedThreadPool(r -> daemon(r, "concierge-worker-" + threads.incrementAndGet()));
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "concierge-timer"));
+    ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "concierge-timer"));
+    timer.setRemoveOnCancelPolicy(true); // every request schedules a timeout that its answer cancels
+    this.scheduler = timer;
     TransportFactory transports = b.transports != null ? b.transports : new dev.concierge.client.internal.Transports();
     ClientEnvironment env = new ClientEnvironment(b.clientInfo, b.sampling, b.elicitation, b.roots, b.progress, b.log,
         b.changes, b.headers, b.meta, b.logLevel, b.probeTimeout, transports, scheduler, executor, System::nanoTime);

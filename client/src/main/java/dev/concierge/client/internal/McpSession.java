@@ -96,11 +96,12 @@ public final class McpSession implements TransportListener {
 
   /**
    * Sends a request. The future completes with the {@code result}, or fails with a {@link McpClientException}
-   * subclass. Cancelling the future tells the server (notifications/cancelled, or closing an HTTP stream).
+   * subclass. Cancelling the future tells the server (notifications/cancelled, or closing an HTTP stream). The session
+   * takes ownership of {@code params} (it may add a progress token): pass a tree no one else changes.
    */
   public CompletableFuture<JsonNode> request(String method, ObjectNode params, RequestOptions options) {
     RequestId id = RequestId.of(nextId.getAndIncrement());
-    ObjectNode body = params == null ? null : params.deepCopy();
+    ObjectNode body = params; // ours now: callers hand over a fresh tree (see the Javadoc)
     if (options.progress() != null) {
       body = body == null ? Json.object() : body;
       ObjectNode meta = body.withObjectProperty("_meta");

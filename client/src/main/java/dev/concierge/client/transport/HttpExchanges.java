@@ -48,6 +48,7 @@ final class HttpExchanges {
     boolean tls = "https".equalsIgnoreCase(url.getScheme());
     return HttpClient.newBuilder()
         .version(tls ? HttpClient.Version.HTTP_2 : HttpClient.Version.HTTP_1_1)
+        .executor(streamThreads("client"))
         .connectTimeout(Duration.ofSeconds(30))
         .followRedirects(HttpClient.Redirect.NORMAL)
         .build();
