@@ -89,6 +89,9 @@ class CliTest {
     Run badArgs = run("call", "everything__echo", "--args", "[1]", "--config", config.toString());
     assertThat(badArgs.exit()).isEqualTo(Main.USAGE);
     assertThat(badArgs.err()).contains("--args must be a JSON object");
+    Run notJson = run("call", "everything__echo", "--args", "{oops", "--config", config.toString());
+    assertThat(notJson.exit()).isEqualTo(Main.USAGE);
+    assertThat(notJson.err()).contains("--args is not valid JSON");
     Run unknown = run("call", "everything__nope", "--config", config.toString());
     assertThat(unknown.exit()).isEqualTo(Main.FAILED);
     assertThat(unknown.err()).contains("Unknown tool: everything__nope");
