@@ -18,6 +18,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.BiPredicate;
+import java.util.function.Function;
 
 /**
  * The aggregate view: fans list requests out to every server concurrently, names and orders what comes back, and
@@ -42,61 +44,65 @@ final class Catalog {
   }
 
   Listing<NamedTool> tools() {
-    Map<String, List<ObjectNode>> perServer = fetch(McpMethods.TOOLS_LIST, "tools", "tools");
+    Named<NamedTool> named = name(fetch(McpMethods.TOOLS_LIST, "tools", "tools"), Tool::new, Tool::name,
+        (config, name) -> Globs.allowed(name, config.allowTools(), config.denyTools()),
+        (name, c, tool) -> new NamedTool(name, c.server(), c.originalName(), tool.withName(name)), NamedTool::name);
+    toolCounts.putAll(named.counts());
+    toolRoutes = named.routes();
+    return new Listing<>(named.items(), statuses(), named.collisions());
+  }
+
+  Listing<NamedPrompt> prompts() {
+    Named<NamedPrompt> named = name(fetch(McpMethods.PROMPTS_LIST, "prompts", "prompts"), Prompt::new, Prompt::name,
+        (config, name) -> true,
+        (name, c, prompt) -> new NamedPrompt(name, c.server(), c.originalName(), prompt.withName(name)),
+        NamedPrompt::name);
+    promptRoutes = named.routes();
+    return new Listing<>(named.items(), statuses(), named.collisions());
+  }
+
+  /** Makes the exposed item from its assigned name, its candidate and its definition. */
+  @FunctionalInterface
+  private interface ItemFactory<T, N> {
+    N make(String name, NameAssigner.Candidate candidate, T definition);
+  }
+
+  /** Named items sorted by exposed name, the routes to their servers, collisions, and a count per server. */
+  private record Named<N>(List<N> items, Map<String, Route> routes, List<NameCollision> collisions,
+      Map<String, Integer> counts) {}
+
+  /** Filters, names and orders one kind of item (tools or prompts) of every server the same way. */
+  private <T, N> Named<N> name(Map<String, List<ObjectNode>> perServer, Function<ObjectNode, T> view,
+      Function<T, String> nameOf, BiPredicate<ServerConfig, String> allowed, ItemFactory<T, N> factory,
+      Function<N, String> exposedName) {
     List<NameAssigner.Candidate> candidates = new ArrayList<>();
-    List<Tool> definitions = new ArrayList<>();
+    List<T> definitions = new ArrayList<>();
+    Map<String, Integer> counts = new LinkedHashMap<>();
     perServer.forEach((server, items) -> {
       ServerConfig config = servers.get(server).config();
       int count = 0;
       for (ObjectNode item : items) {
-        Tool tool = new Tool(item);
-        if (tool.name() != null && Globs.allowed(tool.name(), config.allowTools(), config.denyTools())) {
-          candidates.add(new NameAssigner.Candidate(server, prefix(config), tool.name()));
-          definitions.add(tool);
+        T definition = view.apply(item);
+        String original = nameOf.apply(definition);
+        if (original != null && allowed.test(config, original)) {
+          candidates.add(new NameAssigner.Candidate(server, prefix(config), original));
+          definitions.add(definition);
           count++;
         }
       }
-      toolCounts.put(server, count);
+      counts.put(server, count);
     });
-    NameAssigner.Result named = NameAssigner.assign(candidates, naming);
-    List<NamedTool> tools = new ArrayList<>();
+    NameAssigner.Result assigned = NameAssigner.assign(candidates, naming);
+    List<N> items = new ArrayList<>();
     Map<String, Route> routes = new LinkedHashMap<>();
     for (int i = 0; i < candidates.size(); i++) {
       NameAssigner.Candidate c = candidates.get(i);
-      String name = named.names().get(i);
-      tools.add(new NamedTool(name, c.server(), c.originalName(), definitions.get(i).withName(name)));
+      String name = assigned.names().get(i);
+      items.add(factory.make(name, c, definitions.get(i)));
       routes.put(name, new Route(c.server(), c.originalName()));
     }
-    tools.sort(Comparator.comparing(NamedTool::name));
-    toolRoutes = routes;
-    return new Listing<>(tools, statuses(), named.collisions());
-  }
-
-  Listing<NamedPrompt> prompts() {
-    Map<String, List<ObjectNode>> perServer = fetch(McpMethods.PROMPTS_LIST, "prompts", "prompts");
-    List<NameAssigner.Candidate> candidates = new ArrayList<>();
-    List<Prompt> definitions = new ArrayList<>();
-    perServer.forEach((server, items) -> {
-      for (ObjectNode item : items) {
-        Prompt prompt = new Prompt(item);
-        if (prompt.name() != null) {
-          candidates.add(new NameAssigner.Candidate(server, prefix(servers.get(server).config()), prompt.name()));
-          definitions.add(prompt);
-        }
-      }
-    });
-    NameAssigner.Result named = NameAssigner.assign(candidates, naming);
-    List<NamedPrompt> prompts = new ArrayList<>();
-    Map<String, Route> routes = new LinkedHashMap<>();
-    for (int i = 0; i < candidates.size(); i++) {
-      NameAssigner.Candidate c = candidates.get(i);
-      String name = named.names().get(i);
-      prompts.add(new NamedPrompt(name, c.server(), c.originalName(), definitions.get(i).withName(name)));
-      routes.put(name, new Route(c.server(), c.originalName()));
-    }
-    prompts.sort(Comparator.comparing(NamedPrompt::name));
-    promptRoutes = routes;
-    return new Listing<>(prompts, statuses(), named.collisions());
+    items.sort(Comparator.comparing(exposedName));
+    return new Named<>(items, routes, assigned.collisions(), counts);
   }
 
   Listing<ServerResource.Item> resources() {
