@@ -11,18 +11,23 @@ import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -54,7 +59,7 @@ final class HttpExchanges {
         .build();
   }
 
-  /** Daemon threads that read response bodies; one per open stream, idle ones expire. */
+  /** Daemon threads, idle ones expire: a default client's executor, and blocking work (GET streams, resumption). */
   static ExecutorService streamThreads(String server) {
     return Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "concierge-http-" + server + "-" + THREAD_IDS.incrementAndGet());
@@ -79,7 +84,11 @@ final class HttpExchanges {
   }
 
   static boolean isEventStream(HttpResponse<?> response) {
-    return response.headers().firstValue("Content-Type")
+    return isEventStream(response.headers());
+  }
+
+  static boolean isEventStream(HttpHeaders headers) {
+    return headers.firstValue("Content-Type")
         .map(type -> type.toLowerCase(Locale.ROOT).startsWith(EVENT_STREAM)).orElse(false);
   }
 
@@ -174,15 +183,11 @@ final class HttpExchanges {
   }
 
   /**
-   * Reads a JSON answer of at most {@code limit} bytes: the message, or {@code null} for an empty body.
+   * The JSON answer in {@code json} (read with {@code limit}): the message, or {@code null} for an empty body.
    *
-   * @throws TransportException when the body is larger than the limit or not a JSON-RPC message
+   * @throws TransportException when the body was truncated or is not a JSON-RPC message
    */
-  static JsonRpcMessage readJsonAnswer(String server, HttpResponse<InputStream> response, long limit)
-      throws IOException {
-    int status = response.statusCode();
-    long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-    Body json = declared > limit ? new Body(new byte[0], true) : read(response.body(), limit);
+  static JsonRpcMessage parseJsonAnswer(String server, int status, Body json, long limit) {
     if (json.truncated()) {
       throw new TransportException(server, "response body exceeds " + limit + " bytes", status, null);
     }
@@ -194,6 +199,83 @@ final class HttpExchanges {
     } catch (McpException e) {
       throw new TransportException(
           server, "HTTP " + status + " body is not a JSON-RPC message: " + json.excerpt(), status, null);
+    }
+  }
+
+  /**
+   * Collects a response body pushed by the HTTP client, at most {@code limit} bytes: past that it cancels the body
+   * (dropping the connection) and completes with what it kept, marked truncated. Stopping {@code handle} cancels it.
+   */
+  static final class BoundedBody implements HttpResponse.BodySubscriber<Body> {
+    private final long limit;
+    private final StreamHandle handle;
+    private final CompletableFuture<Body> result = new CompletableFuture<>();
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private Flow.Subscription subscription;
+
+    /** {@code declared}: the Content-Length, or -1; when above the limit nothing is read at all. */
+    BoundedBody(long limit, long declared, StreamHandle handle) {
+      this.limit = declared > limit ? 0 : limit;
+      this.handle = handle;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      handle.attachCloser(() -> {
+        if (!result.isDone()) { // once done, the connection may already serve another exchange
+          s.cancel();
+          result.completeExceptionally(new IOException("exchange stopped"));
+        }
+      });
+      if (limit == 0) {
+        s.cancel();
+        result.complete(new Body(new byte[0], true));
+      } else if (!result.isDone()) {
+        s.request(Long.MAX_VALUE);
+      }
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      if (result.isDone()) {
+        return;
+      }
+      for (ByteBuffer buffer : items) {
+        int n = buffer.remaining();
+        if (out.size() + (long) n > limit) {
+          write(buffer, (int) (limit - out.size()));
+          subscription.cancel();
+          result.complete(new Body(out.toByteArray(), true));
+          return;
+        }
+        write(buffer, n);
+      }
+    }
+
+    private void write(ByteBuffer buffer, int n) {
+      if (buffer.hasArray()) {
+        out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
+      } else {
+        byte[] copy = new byte[n];
+        buffer.duplicate().get(copy);
+        out.write(copy, 0, n);
+      }
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      result.completeExceptionally(error);
+    }
+
+    @Override
+    public void onComplete() {
+      result.complete(new Body(out.toByteArray(), false));
+    }
+
+    @Override
+    public CompletionStage<Body> getBody() {
+      return result;
     }
   }
 
@@ -224,7 +306,7 @@ final class HttpExchanges {
    */
   static class StreamHandle {
     private volatile CompletableFuture<?> pending;
-    private volatile InputStream body;
+    private volatile Runnable closer;
     private volatile boolean stopped;
 
     final void attach(CompletableFuture<?> future) {
@@ -235,9 +317,14 @@ final class HttpExchanges {
     }
 
     final void attach(InputStream in) {
-      body = in;
+      attachCloser(() -> closeQuietly(in));
+    }
+
+    /** What aborts the body being read: closing its stream, or cancelling its subscription. */
+    final void attachCloser(Runnable close) {
+      closer = close;
       if (stopped) {
-        closeQuietly(in);
+        close.run();
       }
     }
 
@@ -252,7 +339,10 @@ final class HttpExchanges {
       if (future != null) {
         future.cancel(true);
       }
-      closeQuietly(body);
+      Runnable close = closer;
+      if (close != null) {
+        close.run();
+      }
     }
   }
 

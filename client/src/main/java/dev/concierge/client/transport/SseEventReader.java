@@ -2,6 +2,7 @@ package dev.concierge.client.transport;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -86,6 +87,19 @@ final class SseEventReader {
     while (!stopped && (n = in.read(buffer)) >= 0) {
       feed(buffer, 0, n);
     }
+  }
+
+  /** Parses the remaining bytes of {@code buffer} (consuming them all, even after {@link #stop}). */
+  void feed(ByteBuffer buffer) {
+    int length = buffer.remaining();
+    if (buffer.hasArray()) {
+      feed(buffer.array(), buffer.arrayOffset() + buffer.position(), length);
+    } else {
+      byte[] copy = new byte[length];
+      buffer.duplicate().get(copy);
+      feed(copy, 0, length);
+    }
+    buffer.position(buffer.limit());
   }
 
   /** Parses the next bytes of the stream; complete events go to the handler before this returns. */

@@ -9,6 +9,7 @@ import dev.concierge.protocol.JsonRpcResponse;
 import dev.concierge.protocol.RequestId;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 
 /**
@@ -55,22 +56,62 @@ final class SseMessagePump {
   Outcome pump(InputStream body, Cursor cursor, RequestId awaited, HttpExchanges.StreamHandle handle,
       Consumer<SseEventReader.Event> otherEvents) {
     handle.attach(body);
-    Delivery delivery = new Delivery(awaited, handle, otherEvents);
-    SseEventReader reader = new SseEventReader(maxEventBytes, cursor.lastEventId, delivery);
-    delivery.reader = reader;
+    Feed feed = open(cursor, awaited, handle, otherEvents);
     IOException failure = null;
     try {
-      reader.readAll(body);
+      feed.reader.readAll(body);
     } catch (IOException e) {
       failure = e;
     } finally {
+      HttpExchanges.closeQuietly(body);
+    }
+    return feed.finish(failure);
+  }
+
+  /**
+   * Starts reading an SSE body that arrives in pieces (pushed by the HTTP client) instead of from a stream: feed it
+   * every buffer, in order, from one thread at a time, and {@link Feed#finish} it once.
+   */
+  Feed open(Cursor cursor, RequestId awaited, HttpExchanges.StreamHandle handle,
+      Consumer<SseEventReader.Event> otherEvents) {
+    return new Feed(cursor, new Delivery(awaited, handle, otherEvents));
+  }
+
+  /** One SSE body being read; the same rules as {@link #pump}, with the caller doing the I/O. */
+  final class Feed {
+    private final Cursor cursor;
+    private final Delivery delivery;
+    private final SseEventReader reader;
+
+    private Feed(Cursor cursor, Delivery delivery) {
+      this.cursor = cursor;
+      this.delivery = delivery;
+      this.reader = new SseEventReader(maxEventBytes, cursor.lastEventId, delivery);
+      delivery.reader = reader;
+    }
+
+    /** Parses {@code buffer}; messages complete in it are delivered before this returns. */
+    void feed(ByteBuffer buffer) {
+      reader.feed(buffer);
+    }
+
+    /** Whether reading should stop: the awaited response arrived, or the handle was stopped. */
+    boolean isDone() {
+      return reader.isStopped();
+    }
+
+    boolean answered() {
+      return delivery.answered;
+    }
+
+    /** Ends the reading ({@code failure}: the I/O error that broke the stream, or null) and updates the cursor. */
+    Outcome finish(IOException failure) {
       cursor.lastEventId = reader.lastEventId();
       if (reader.retryMillis() >= 0) {
         cursor.retryMillis = reader.retryMillis();
       }
-      HttpExchanges.closeQuietly(body);
+      return new Outcome(delivery.answered, delivery.events, failure);
     }
-    return new Outcome(delivery.answered, delivery.events, failure);
   }
 
   /** The error delivered for {@code id} when its response stream ended for good without the response. */
@@ -91,8 +132,8 @@ final class SseMessagePump {
     private final HttpExchanges.StreamHandle handle;
     private final Consumer<SseEventReader.Event> otherEvents;
     private SseEventReader reader;
-    private boolean answered;
-    private int events;
+    private volatile boolean answered;
+    private volatile int events;
 
     Delivery(RequestId awaited, HttpExchanges.StreamHandle handle, Consumer<SseEventReader.Event> otherEvents) {
       this.awaited = awaited;

@@ -11,21 +11,25 @@ import dev.concierge.protocol.McpMethods;
 import dev.concierge.protocol.ProtocolVersion;
 import dev.concierge.protocol.RequestId;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -33,8 +37,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * The Streamable HTTP transport: one instance per server connection, speaking both protocol eras.
  *
  * <p>Every message is a POST to the MCP endpoint. The answer is a JSON body (delivered before {@link #send}
- * completes), an SSE stream (the send completes once it is open; events are delivered by a background thread as they
- * arrive), or {@code 202} with nothing. An error status whose body is a JSON-RPC response to the request is delivered
+ * completes), an SSE stream (the send completes once it is open; events are delivered as they arrive, on the thread
+ * of the HTTP client's executor that received them), or {@code 202} with nothing. An error status whose body is a JSON-RPC response to the request is delivered
  * as that response; a {@code 404} to a request that carried the session id clears it and fails with
  * {@link SessionExpiredException} (so does a {@code 400} whose body speaks of the session id, as servers built on the
  * SDK examples answer that way). Body sizes are bounded by {@link HttpTransportLimits}.
@@ -55,6 +59,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * when nothing listens at the endpoint any more: the server process, and whatever it could have replayed, is gone.
  */
 public final class StreamableHttpTransport implements McpTransport {
+  /** How much of a stream is read past its response, and for how long, to keep the connection. */
+  private static final long DRAIN_BYTES = 64 * 1024;
+  private static final long DRAIN_MILLIS = 5_000;
+
   private final String server;
   private final HttpEndpoint endpoint;
   private final HttpTransportLimits limits;
@@ -142,20 +150,11 @@ public final class StreamableHttpTransport implements McpTransport {
       exchanges.remove(exchange);
       return CompletableFuture.failedFuture(closedError());
     }
-    CompletableFuture<HttpResponse<InputStream>> http =
-        endpoint.client().sendAsync(request, BodyHandlers.ofInputStream());
+    // The body handler routes by status and type as the headers arrive, and reads the body as the client pushes it,
+    // on the client's own threads: no thread of ours, no blocking read, between the socket and the listener.
+    CompletableFuture<HttpResponse<Routed>> http = endpoint.client().sendAsync(request, info -> subscriber(exchange, info));
     exchange.attach(http);
-    http.whenComplete((response, error) -> {
-      try {
-        // Off the client's threads: reading a body blocks, and an SSE body can last as long as its request.
-        threads.execute(() -> route(exchange, response, error));
-      } catch (RejectedExecutionException e) {
-        if (response != null) {
-          HttpExchanges.closeQuietly(response.body());
-        }
-        exchange.result.completeExceptionally(closedError());
-      }
-    });
+    http.whenComplete((response, error) -> route(exchange, response, error));
     return exchange.result;
   }
 
@@ -209,70 +208,95 @@ public final class StreamableHttpTransport implements McpTransport {
     }
   }
 
-  private void route(Exchange exchange, HttpResponse<InputStream> response, Throwable error) {
+  /** How a response is read, decided from its status line and headers; runs on a client thread. */
+  private HttpResponse.BodySubscriber<Routed> subscriber(Exchange exchange, HttpResponse.ResponseInfo info) {
+    int status = info.statusCode();
+    if (status == 404 && exchange.session != null) {
+      return collect(Kind.EXPIRED, HttpExchanges.ERROR_BODY_LIMIT, -1, exchange);
+    }
+    captureSession(info.headers());
+    if (!HttpExchanges.isSuccess(status)) {
+      return collect(Kind.ERROR, HttpExchanges.ERROR_BODY_LIMIT, -1, exchange);
+    }
+    if (status == 202 || status == 204) {
+      return collect(Kind.ACCEPTED, HttpExchanges.ERROR_BODY_LIMIT, -1, exchange);
+    }
+    if (HttpExchanges.isEventStream(info.headers())) {
+      accepted(exchange); // the send completes once the stream is open; its events follow
+      return new StreamBody(exchange);
+    }
+    return collect(Kind.JSON, limits.maxJsonBytes(),
+        info.headers().firstValueAsLong("Content-Length").orElse(-1), exchange);
+  }
+
+  private static HttpResponse.BodySubscriber<Routed> collect(Kind kind, long limit, long declared,
+      Exchange exchange) {
+    return HttpResponse.BodySubscribers.mapping(new HttpExchanges.BoundedBody(limit, declared, exchange),
+        body -> new Routed(kind, body, null, null));
+  }
+
+  /** Once the body has been read (for a stream: once it is done with), on the thread that finished it. */
+  private void route(Exchange exchange, HttpResponse<Routed> response, Throwable error) {
+    boolean done = true;
     try {
-      if (error != null) {
+      if (exchange.isStopped()) {
+        exchange.result.completeExceptionally(closedError()); // an abandoned exchange has failed already
+      } else if (error != null) {
         exchange.result.completeExceptionally(new TransportException(
             server, "POST to " + HttpExchanges.redacted(endpoint.uri()) + " failed: " + HttpExchanges.reason(error), 0,
             error));
-        return;
+      } else {
+        done = routeResponse(exchange, response.statusCode(), response.body());
       }
-      exchange.attach(response.body());
-      routeResponse(exchange, response);
     } catch (TransportException e) {
       exchange.result.completeExceptionally(e);
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       exchange.result.completeExceptionally(new TransportException(
           server, "reading the response failed: " + HttpExchanges.reason(e), 0, e));
     } finally {
-      exchanges.remove(exchange);
-      if (response != null) {
-        HttpExchanges.closeQuietly(response.body());
+      if (done) {
+        exchanges.remove(exchange);
       }
     }
   }
 
-  private void routeResponse(Exchange exchange, HttpResponse<InputStream> response) throws IOException {
-    int status = response.statusCode();
-    InputStream body = response.body();
-    if (status == 404 && exchange.session != null) {
-      expireSession(exchange.session);
-      exchange.result.completeExceptionally(new SessionExpiredException(server));
-      return;
-    }
-    captureSession(response);
-    if (!HttpExchanges.isSuccess(status)) {
-      HttpExchanges.Body text = HttpExchanges.read(body, HttpExchanges.ERROR_BODY_LIMIT);
-      if (status == 400 && exchange.session != null && mentionsSessionId(text)) {
+  /** Returns {@code false} when the exchange lives on (its stream is being resumed). */
+  private boolean routeResponse(Exchange exchange, int status, Routed routed) {
+    switch (routed.kind()) {
+      case EXPIRED -> {
         expireSession(exchange.session);
         exchange.result.completeExceptionally(new SessionExpiredException(server));
-        return;
       }
-      TransportException failure = HttpExchanges.routeError(server, listener, exchange.message, status, text);
-      if (failure == null) {
-        exchange.result.complete(null);
-      } else {
-        exchange.result.completeExceptionally(failure);
+      case ERROR -> {
+        if (status == 400 && exchange.session != null && mentionsSessionId(routed.body())) {
+          expireSession(exchange.session);
+          exchange.result.completeExceptionally(new SessionExpiredException(server));
+          return true;
+        }
+        TransportException failure =
+            HttpExchanges.routeError(server, listener, exchange.message, status, routed.body());
+        if (failure == null) {
+          exchange.result.complete(null);
+        } else {
+          exchange.result.completeExceptionally(failure);
+        }
       }
-      return;
+      case ACCEPTED -> accepted(exchange);
+      case JSON -> {
+        JsonRpcMessage answer = HttpExchanges.parseJsonAnswer(server, status, routed.body(), limits.maxJsonBytes());
+        if (answer != null) { // null: an empty 200, as some servers answer a notification
+          listener.onMessage(answer);
+        }
+        accepted(exchange);
+      }
+      case STREAM -> {
+        return !streamEnded(exchange, routed);
+      }
     }
-    if (status == 202 || status == 204) {
-      accepted(exchange);
-      return;
-    }
-    if (HttpExchanges.isEventStream(response)) {
-      accepted(exchange);
-      readResponseStream(exchange, body);
-      return;
-    }
-    JsonRpcMessage answer = HttpExchanges.readJsonAnswer(server, response, limits.maxJsonBytes());
-    if (answer != null && !exchange.isStopped()) { // null: an empty 200, as some servers answer a notification
-      listener.onMessage(answer);
-    }
-    accepted(exchange);
+    return true;
   }
 
-  /** The server took the message; an accepted {@code notifications/initialized} opens the legacy GET stream. */
+  /** The accepted notification opened the legacy GET stream. */
   private void accepted(Exchange exchange) {
     exchange.result.complete(null);
     if (exchange.message instanceof JsonRpcNotification notification
@@ -282,19 +306,37 @@ public final class StreamableHttpTransport implements McpTransport {
     }
   }
 
-  private void readResponseStream(Exchange exchange, InputStream body) {
+  /**
+   * A response stream ended (or delivered its response). Without the response, a legacy stream is resumed on a thread
+   * of ours, since that waits; otherwise the request gets the lost-stream error. Returns whether the exchange is done.
+   */
+  private boolean streamEnded(Exchange exchange, Routed routed) {
     RequestId awaited = exchange.requestId();
-    SseMessagePump.Cursor cursor = new SseMessagePump.Cursor();
-    SseMessagePump.Outcome outcome = pump.pump(body, cursor, awaited, exchange, null);
+    SseMessagePump.Outcome outcome = routed.outcome();
     if (outcome.answered() || awaited == null) {
-      return;
+      return true;
     }
-    GetStreamLoop.End end = null;
-    if (!exchange.modern && cursor.hasEventId()) {
-      // Legacy resumption: a GET with Last-Event-ID asks the server to replay the rest of this stream.
-      end = getLoop.run(exchange, exchange.options.protocolVersion(), exchange.session, cursor, awaited,
-          () -> legacyStreamsEnabled && stillIn(exchange.session), outcome);
+    if (exchange.modern || !routed.cursor().hasEventId()) {
+      streamLost(exchange, awaited, null);
+      return true;
     }
+    try {
+      threads.execute(() -> {
+        try {
+          // Legacy resumption: a GET with Last-Event-ID asks the server to replay the rest of this stream.
+          streamLost(exchange, awaited, getLoop.run(exchange, exchange.options.protocolVersion(), exchange.session,
+              routed.cursor(), awaited, () -> legacyStreamsEnabled && stillIn(exchange.session), outcome));
+        } finally {
+          exchanges.remove(exchange);
+        }
+      });
+      return false;
+    } catch (RejectedExecutionException e) {
+      return true; // closing
+    }
+  }
+
+  private void streamLost(Exchange exchange, RequestId awaited, GetStreamLoop.End end) {
     if (end != GetStreamLoop.End.ANSWERED && !exchange.isStopped() && !closed.get()) {
       listener.onMessage(SseMessagePump.streamLost(awaited, end == GetStreamLoop.End.UNREACHABLE));
     }
@@ -354,8 +396,8 @@ public final class StreamableHttpTransport implements McpTransport {
     }
   }
 
-  private void captureSession(HttpResponse<?> response) {
-    response.headers().firstValue(HttpExchanges.SESSION_ID).ifPresent(value -> {
+  private void captureSession(HttpHeaders headers) {
+    headers.firstValue(HttpExchanges.SESSION_ID).ifPresent(value -> {
       if (HttpExchanges.isVisibleAscii(value)) {
         sessionId.set(value);
       } else {
@@ -397,6 +439,107 @@ public final class StreamableHttpTransport implements McpTransport {
 
     RequestId requestId() {
       return message instanceof JsonRpcRequest request ? request.id() : null;
+    }
+  }
+
+  private enum Kind { EXPIRED, ERROR, ACCEPTED, JSON, STREAM }
+
+  /** A response as read: the bounded body, or for a stream how it ended and where it stood. */
+  private record Routed(Kind kind, HttpExchanges.Body body, SseMessagePump.Outcome outcome,
+      SseMessagePump.Cursor cursor) {}
+
+  /**
+   * Reads an SSE response as the client pushes it: each buffer goes straight through the event reader to the listener
+   * on the delivering thread, and more is requested only after that (backpressure). Once the response has been
+   * delivered the exchange is routed, and the rest of the body, normally just the end of the chunked stream, is
+   * drained so that the connection can be reused; a server that keeps talking or stays silent loses it after
+   * {@link #DRAIN_BYTES} or {@link #DRAIN_MILLIS}.
+   */
+  private final class StreamBody implements HttpResponse.BodySubscriber<Routed> {
+    private final Exchange exchange;
+    private final SseMessagePump.Cursor cursor = new SseMessagePump.Cursor();
+    private final SseMessagePump.Feed feed;
+    private final CompletableFuture<Routed> result = new CompletableFuture<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private Flow.Subscription subscription;
+    private long drained;
+    private volatile boolean ended; // the body ended: its connection may serve another exchange, never cancel then
+
+    StreamBody(Exchange exchange) {
+      this.exchange = exchange;
+      this.feed = pump.open(cursor, exchange.requestId(), exchange, null);
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+      subscription = s;
+      exchange.attachCloser(() -> {
+        cancel();
+        finish(null);
+      });
+      if (!exchange.isStopped()) {
+        s.request(1);
+      }
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      boolean answeredBefore = finished.get();
+      try {
+        for (ByteBuffer buffer : items) {
+          if (feed.isDone()) {
+            drained += buffer.remaining();
+            buffer.position(buffer.limit());
+          } else {
+            feed.feed(buffer);
+          }
+        }
+      } catch (RuntimeException e) {
+        cancel();
+        finish(new IOException("reading the stream failed: " + HttpExchanges.reason(e), e));
+        return;
+      }
+      if (exchange.isStopped() || drained > DRAIN_BYTES) {
+        cancel();
+        finish(null);
+        return;
+      }
+      if (feed.isDone() && !answeredBefore) {
+        finish(null);
+        // The transport's own threads: the default async pool starts a thread per task on small machines.
+        CompletableFuture.delayedExecutor(DRAIN_MILLIS, TimeUnit.MILLISECONDS, threads).execute(this::cancel);
+      }
+      subscription.request(1);
+    }
+
+    @Override
+    public void onError(Throwable error) {
+      ended = true;
+      finish(error instanceof IOException io ? io : new IOException(HttpExchanges.reason(error), error));
+    }
+
+    @Override
+    public void onComplete() {
+      ended = true;
+      finish(null);
+    }
+
+    @Override
+    public CompletionStage<Routed> getBody() {
+      return result;
+    }
+
+    private void cancel() {
+      if (!ended) {
+        ended = true;
+        subscription.cancel();
+      }
+    }
+
+    private void finish(IOException failure) {
+      if (finished.compareAndSet(false, true)) {
+        result.complete(new Routed(Kind.STREAM, null, feed.finish(failure), cursor));
+      }
     }
   }
 }

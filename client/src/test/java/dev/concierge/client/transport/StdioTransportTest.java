@@ -108,6 +108,30 @@ class StdioTransportTest {
   }
 
   @Test
+  void sendNeverBlocksOnAServerThatDoesNotReadStdin() throws Exception {
+    StdioTransport transport = start(b -> b.shutdownGrace(Duration.ofMillis(300)), "--sleep");
+    String padding = "p".repeat(100);
+    ExecutorService sender = Executors.newSingleThreadExecutor();
+    List<CompletableFuture<Void>> sends;
+    try {
+      // About 2 MB of small lines, far more than any pipe buffer holds.
+      sends = sender.submit(() -> {
+        List<CompletableFuture<Void>> mine = new ArrayList<>();
+        for (int id = 0; id < 20_000; id++) {
+          mine.add(transport.send(request(id, "echo", Json.object().put("pad", padding)), SendOptions.NONE));
+        }
+        return mine;
+      }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    } finally {
+      sender.shutdownNow();
+    }
+
+    assertThat(sends.get(sends.size() - 1)).isNotDone();
+    transport.close();
+    assertThat(sends.get(sends.size() - 1)).failsWithin(WAIT);
+  }
+
+  @Test
   void garbageLinesAreReportedBrieflyAndTheNextMessageStillArrives() throws Exception {
     StdioTransport transport = start(b -> b);
 
