@@ -76,6 +76,15 @@ public final class Json {
     }
   }
 
+  /** Compact JSON as UTF-8 bytes, without the intermediate String. */
+  public static byte[] writeBytes(JsonNode node) {
+    try {
+      return MAPPER.writeValueAsBytes(node);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a Jackson tree always serializes", e);
+    }
+  }
+
   public static String writePretty(JsonNode node) {
     try {
       return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);

@@ -20,6 +20,11 @@ public sealed interface JsonRpcMessage permits JsonRpcRequest, JsonRpcNotificati
     return Json.write(toJson());
   }
 
+  /** Compact JSON as UTF-8 bytes, for transports that write bytes. */
+  default byte[] toJsonBytes() {
+    return Json.writeBytes(toJson());
+  }
+
   /** Parses JSON text into a message. */
   static JsonRpcMessage parse(String text) {
     return parse(Json.parse(text));

@@ -45,7 +45,8 @@ final class RequestDecorator {
 
   /** A copy of {@code params} with what the era requires; {@code null} when there is nothing to send. */
   ObjectNode body(ServerConnection.Live l, ObjectNode params, CallOrigin origin) {
-    ObjectNode body = params == null ? Json.object() : params.deepCopy();
+    // A shallow copy: only top-level fields and _meta change here; the arguments travel as given.
+    ObjectNode body = params == null ? Json.object() : Json.object().setAll(params);
     ObjectNode meta = Json.object();
     if (env.meta() != null) {
       ObjectNode extra = env.meta().meta(origin);

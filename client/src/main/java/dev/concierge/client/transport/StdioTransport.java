@@ -8,7 +8,6 @@ import dev.concierge.protocol.JsonRpcMessage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -137,8 +136,8 @@ public final class StdioTransport implements McpTransport {
    */
   @Override
   public CompletableFuture<Void> send(JsonRpcMessage message, SendOptions options) {
-    // Compact JSON escapes control characters inside strings, so the text holds no raw newline.
-    byte[] bytes = (message.toJsonString() + "\n").getBytes(StandardCharsets.UTF_8);
+    // Compact JSON escapes control characters inside strings, so the bytes hold no raw newline; the writer adds one.
+    byte[] bytes = message.toJsonBytes();
     Outgoing outgoing = new Outgoing(bytes, new CompletableFuture<>());
     synchronized (lock) {
       if (process == null && !closeRequested) {
@@ -337,6 +336,7 @@ public final class StdioTransport implements McpTransport {
       for (Outgoing next = outbox.take(); next != CLOSE_STDIN; next = outbox.take()) {
         try {
           stdin.write(next.bytes());
+          stdin.write('\n'); // buffered: the line still leaves in one write
           stdin.flush();
           next.done().complete(null);
         } catch (IOException e) {

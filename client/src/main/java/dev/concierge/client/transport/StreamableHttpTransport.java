@@ -17,7 +17,6 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -138,7 +137,7 @@ public final class StreamableHttpTransport implements McpTransport {
     HttpRequest request;
     try {
       HttpRequest.Builder builder = endpoint.request(opts.protocolVersion(), exchange.session, opts.headers())
-          .POST(HttpRequest.BodyPublishers.ofString(message.toJsonString(), StandardCharsets.UTF_8));
+          .POST(HttpRequest.BodyPublishers.ofByteArray(message.toJsonBytes()));
       builder.setHeader("Content-Type", HttpExchanges.JSON)
           .setHeader("Accept", HttpExchanges.JSON + ", " + HttpExchanges.EVENT_STREAM);
       request = builder.build();
