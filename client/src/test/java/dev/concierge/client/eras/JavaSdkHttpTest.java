@@ -3,7 +3,7 @@ package dev.concierge.client.eras;
 import dev.concierge.client.ServerConfig;
 
 /** The official Java SDK's Streamable HTTP servlet (legacy era, sessions, JSON or SSE answers). */
-class JavaSdkHttpTest extends AbstractEraContractTest {
+class JavaSdkHttpTest extends AbstractLegacyPeerTest {
   private JavaSdkPeerServer server;
 
   @Override
@@ -17,16 +17,6 @@ class JavaSdkHttpTest extends AbstractEraContractTest {
     if (server != null) {
       server.close();
     }
-  }
-
-  @Override
-  protected String expectedEra() {
-    return "legacy";
-  }
-
-  @Override
-  protected String expectedVersion() {
-    return "2025-11-25";
   }
 
   @Override

@@ -3,7 +3,7 @@ package dev.concierge.client.eras;
 import dev.concierge.client.ServerConfig;
 
 /** The TypeScript SDK 1.x peer over stateful Streamable HTTP: a legacy server that knows nothing of 2026-07-28. */
-class TsV1HttpTest extends AbstractEraContractTest {
+class TsV1HttpTest extends AbstractLegacyPeerTest {
   private TsPeer.Running peer;
 
   @Override
@@ -17,16 +17,6 @@ class TsV1HttpTest extends AbstractEraContractTest {
     if (peer != null) {
       peer.close();
     }
-  }
-
-  @Override
-  protected String expectedEra() {
-    return "legacy";
-  }
-
-  @Override
-  protected String expectedVersion() {
-    return "2025-11-25";
   }
 
   @Override
