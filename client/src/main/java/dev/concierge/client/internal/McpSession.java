@@ -353,10 +353,14 @@ public final class McpSession implements TransportListener {
     }
 
     private void expire() {
-      long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - startNanos);
-      if (future.completeExceptionally(new RequestTimeoutException(server, method, elapsedMillis))) {
-        cancelRemotely(id, "timed out");
+      if (future.isDone()) {
+        return;
       }
+      // Tell the server before the caller learns: whatever the caller sends next then reaches the server after the
+      // cancellation. Should the answer slip in meanwhile, the server ignores a late cancellation, as the spec allows.
+      cancelRemotely(id, "timed out");
+      long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(clock.getAsLong() - startNanos);
+      future.completeExceptionally(new RequestTimeoutException(server, method, elapsedMillis));
     }
   }
 }

@@ -143,12 +143,16 @@ public final class StdioTransport implements McpTransport {
       if (process == null && !closeRequested) {
         return CompletableFuture.failedFuture(failure("transport not started", null));
       }
-      if (closeRequested || writerDone || finished.get()) {
+      if (closeRequested) {
         return CompletableFuture.failedFuture(failure("connection closed", null));
       }
-      outbox.add(outgoing);
+      if (!writerDone && !finished.get()) {
+        outbox.add(outgoing);
+        return outgoing.done();
+      }
     }
-    return outgoing.done();
+    // The process is gone: say how it ended (exit code, stderr), not just that it did; waited for outside the lock.
+    return CompletableFuture.failedFuture(failure(writeFailure(null), null));
   }
 
   @Override
@@ -303,7 +307,8 @@ public final class StdioTransport implements McpTransport {
 
   /**
    * A broken stdin nearly always means the process is gone: say how it ended (exit code, stderr), which is what the
-   * user needs, rather than the pipe's "Stream closed".
+   * user needs, rather than the pipe's "Stream closed". {@code e} is {@code null} when the process was found gone
+   * before anything was written.
    */
   private String writeFailure(IOException e) {
     Process p = process;
@@ -314,7 +319,7 @@ public final class StdioTransport implements McpTransport {
     } catch (InterruptedException interrupted) {
       Thread.currentThread().interrupt();
     }
-    return "could not write to the server's stdin: " + e.getMessage();
+    return e == null ? endMessage() : "could not write to the server's stdin: " + e.getMessage();
   }
 
   private String endMessage() {
