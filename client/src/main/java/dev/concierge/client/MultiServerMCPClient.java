@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concierge.client.internal.ClientEnvironment;
 import dev.concierge.client.internal.InterceptorChain;
+import dev.concierge.client.internal.McpSession;
 import dev.concierge.client.internal.ServerConnection;
 import dev.concierge.client.internal.TransportFactory;
 import dev.concierge.protocol.ErrorCodes;
@@ -282,10 +283,7 @@ public final class MultiServerMCPClient implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new McpClientException(null, ErrorCodes.INTERNAL_ERROR, "interrupted while waiting for the server");
     } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-        cause = cause.getCause();
-      }
+      Throwable cause = McpSession.unwrap(e);
       if (cause instanceof RuntimeException r) {
         throw r;
       }

@@ -298,7 +298,8 @@ public final class McpSession implements TransportListener {
     return new JsonRpcError(ErrorCodes.INTERNAL_ERROR, "Internal error in client handler", null);
   }
 
-  static Throwable unwrap(Throwable error) {
+  /** The failure inside CompletableFuture's wrappers. */
+  public static Throwable unwrap(Throwable error) {
     while ((error instanceof java.util.concurrent.CompletionException
         || error instanceof java.util.concurrent.ExecutionException) && error.getCause() != null) {
       error = error.getCause();
@@ -306,11 +307,26 @@ public final class McpSession implements TransportListener {
     return error;
   }
 
-  private static void safely(Runnable callback) {
+  /** Runs a user callback; what it throws never reaches the engine. */
+  static void safely(Runnable callback) {
     try {
       callback.run();
     } catch (RuntimeException ignored) {
       // A user callback must never break the engine.
+    }
+  }
+
+  /**
+   * Waits for a request made on behalf of a blocking API: client failures come out as they are, anything else as
+   * what {@code otherwise} makes of it.
+   */
+  static JsonNode await(CompletableFuture<JsonNode> future,
+      java.util.function.Function<Throwable, McpClientException> otherwise) {
+    try {
+      return future.join();
+    } catch (java.util.concurrent.CompletionException e) {
+      Throwable cause = unwrap(e);
+      throw cause instanceof McpClientException m ? m : otherwise.apply(cause);
     }
   }
 

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -216,14 +215,7 @@ final class Negotiator {
   }
 
   private JsonNode await(java.util.concurrent.CompletableFuture<JsonNode> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      Throwable cause = McpSession.unwrap(e);
-      if (cause instanceof McpClientException m) {
-        throw m;
-      }
-      throw new ConnectionClosedException(config.name(), "handshake failed: " + cause.getMessage(), cause);
-    }
+    return McpSession.await(future,
+        cause -> new ConnectionClosedException(config.name(), "handshake failed: " + cause.getMessage(), cause));
   }
 }

@@ -417,7 +417,7 @@ public final class ServerConnection implements AutoCloseable {
       case McpMethods.NOTIFICATION_RESOURCES_UPDATED -> changed(null, method, Json.text(params, "uri"));
       case McpMethods.NOTIFICATION_MESSAGE -> {
         if (env.log() != null) {
-          safely(() -> env.log().onLog(attributedOrigin(), Json.text(params, "level"), Json.text(params, "logger"),
+          McpSession.safely(() -> env.log().onLog(attributedOrigin(), Json.text(params, "level"), Json.text(params, "logger"),
               params.get("data")));
         }
       }
@@ -430,7 +430,7 @@ public final class ServerConnection implements AutoCloseable {
       cache.invalidate(listMethod);
     }
     if (env.changes() != null) {
-      safely(() -> env.changes().onChange(config.name(), what, uri));
+      McpSession.safely(() -> env.changes().onChange(config.name(), what, uri));
     }
   }
 
@@ -457,24 +457,8 @@ public final class ServerConnection implements AutoCloseable {
   }
 
   JsonNode join(CompletableFuture<JsonNode> future) {
-    try {
-      return future.join();
-    } catch (java.util.concurrent.CompletionException e) {
-      Throwable cause = McpSession.unwrap(e);
-      if (cause instanceof McpClientException m) {
-        throw m;
-      }
-      throw new McpClientException(config.name(), ErrorCodes.INTERNAL_ERROR, String.valueOf(cause.getMessage()), null,
-          cause);
-    }
-  }
-
-  private static void safely(Runnable callback) {
-    try {
-      callback.run();
-    } catch (RuntimeException ignored) {
-      // A user callback must never break the engine.
-    }
+    return McpSession.await(future, cause -> new McpClientException(config.name(), ErrorCodes.INTERNAL_ERROR,
+        String.valueOf(cause.getMessage()), null, cause));
   }
 
   /** Closes the connection for good; pending calls fail with {@link ConnectionClosedException}. */
@@ -486,9 +470,5 @@ public final class ServerConnection implements AutoCloseable {
     if (l != null) {
       l.session().close();
     }
-  }
-
-  static boolean isModernError(Throwable error) {
-    return error instanceof ServerErrorException e && ErrorCodes.isModernProtocolError(e.code());
   }
 }
