@@ -166,6 +166,15 @@ public final class MultiServerMCPClient implements AutoCloseable {
     return readResource(catalog.resourceServer(uri), uri, context);
   }
 
+  /**
+   * The server that lists resource {@code uri} (or whose template matches it).
+   *
+   * @throws McpClientException {@code -32602} when none does, or several do
+   */
+  public String resourceServer(String uri) {
+    return catalog.resourceServer(uri);
+  }
+
   /** Reads a resource from a named server. */
   public ReadResourceResult readResource(String server, String uri, CallContext context) {
     connection(server);

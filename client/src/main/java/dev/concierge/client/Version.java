@@ -1,8 +1,8 @@
 package dev.concierge.client;
 
-/** The library's version, reported as {@code clientInfo.version}. */
-final class Version {
-  static final String CURRENT = "0.1.0";
+/** Concierge's version, reported as {@code clientInfo.version} and {@code serverInfo.version}. */
+public final class Version {
+  public static final String CURRENT = "0.1.0";
 
   private Version() {}
 }

@@ -1,0 +1,78 @@
+package dev.concierge.gateway.http;
+
+import dev.concierge.protocol.ErrorCodes;
+import dev.concierge.protocol.JsonRpcError;
+import dev.concierge.protocol.JsonRpcResponse;
+import dev.concierge.protocol.RequestId;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/** Small HTTP helpers shared by the endpoints. */
+final class Http {
+  private Http() {}
+
+  static void sseHeaders(Response response) {
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
+    response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");
+    response.getHeaders().put("X-Accel-Buffering", "no");
+  }
+
+  /** Writes a JSON-RPC error (with {@code id} null unless known) as the whole response. */
+  static void error(Response response, Callback callback, int status, RequestId id, int code, String message) {
+    json(response, callback, status, JsonRpcResponse.failure(id, new JsonRpcError(code, message, null)));
+  }
+
+  static void json(Response response, Callback callback, int status, JsonRpcResponse body) {
+    response.setStatus(status);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+    response.write(true, java.nio.ByteBuffer.wrap(body.toJsonBytes()), callback);
+  }
+
+  /**
+   * The HTTP status of a 2026-07-28 answer: 404 for an unknown method, 400 for protocol errors (header mismatch,
+   * missing capability, unsupported version), 200 otherwise; a JSON-RPC error in a 200 is a failed request, not a
+   * failed exchange.
+   */
+  static int modernStatus(JsonRpcResponse answer) {
+    if (!answer.isError()) {
+      return 200;
+    }
+    int code = answer.error().code();
+    if (code == ErrorCodes.METHOD_NOT_FOUND) {
+      return 404;
+    }
+    return ErrorCodes.isModernProtocolError(code) ? 400 : 200;
+  }
+
+  /** Request headers with lower-case names (first value of each). */
+  static Map<String, String> headers(Request request) {
+    Map<String, String> out = new HashMap<>();
+    for (HttpField field : request.getHeaders()) {
+      out.putIfAbsent(field.getName().toLowerCase(Locale.ROOT), field.getValue());
+    }
+    return out;
+  }
+
+  static boolean accepts(Map<String, String> headers, String type) {
+    String accept = headers.get("accept");
+    return accept != null && (accept.contains(type) || accept.contains("*/*"));
+  }
+
+  /** Reads at most {@code max} bytes of body; {@code null} when it is longer. */
+  static String body(Request request, int max) throws java.io.IOException {
+    if (request.getLength() > max) {
+      return null;
+    }
+    try (java.io.InputStream in = Content.Source.asInputStream(request)) {
+      byte[] bytes = in.readNBytes(max + 1);
+      return bytes.length > max ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+}

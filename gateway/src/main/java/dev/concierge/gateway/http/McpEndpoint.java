@@ -1,0 +1,304 @@
+package dev.concierge.gateway.http;
+
+import dev.concierge.gateway.auth.Principal;
+import dev.concierge.gateway.mcp.DownstreamSession;
+import dev.concierge.gateway.mcp.ServerEngine;
+import dev.concierge.protocol.ErrorCodes;
+import dev.concierge.protocol.Json;
+import dev.concierge.protocol.JsonRpcError;
+import dev.concierge.protocol.JsonRpcMessage;
+import dev.concierge.protocol.JsonRpcNotification;
+import dev.concierge.protocol.JsonRpcRequest;
+import dev.concierge.protocol.JsonRpcResponse;
+import dev.concierge.protocol.McpException;
+import dev.concierge.protocol.McpMethods;
+import dev.concierge.protocol.MetaKeys;
+import dev.concierge.protocol.ProtocolVersion;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+
+/**
+ * Streamable HTTP at {@code /mcp} for both eras on one URL. A POST whose body is {@code initialize}, or that carries
+ * {@code Mcp-Session-Id}, is legacy (2025-11-25 and earlier: sessions, GET stream, DELETE, resumption); a request
+ * whose {@code _meta} names a 2026-07-28 version is modern (stateless; headers checked against the body).
+ */
+final class McpEndpoint {
+  static final String SESSION_HEADER = "Mcp-Session-Id";
+
+  private final ServerEngine engine;
+  private final int maxBodyBytes;
+  private final int maxStreamsPerPrincipal;
+  private final Map<String, Map<String, EventStream>> streams = new ConcurrentHashMap<>();
+  private final Map<Principal, AtomicLong> openStreams = new ConcurrentHashMap<>();
+  private final AtomicLong nextStream = new AtomicLong(1);
+
+  McpEndpoint(ServerEngine engine, int maxBodyBytes, int maxStreamsPerPrincipal) {
+    this.engine = engine;
+    this.maxBodyBytes = maxBodyBytes;
+    this.maxStreamsPerPrincipal = maxStreamsPerPrincipal;
+  }
+
+  void handle(Principal principal, Request request, Response response, Callback callback) throws Exception {
+    Map<String, String> headers = Http.headers(request);
+    switch (request.getMethod()) {
+      case "POST" -> post(principal, headers, request, response, callback);
+      case "GET" -> get(principal, headers, request, response, callback);
+      case "DELETE" -> delete(principal, headers, response, callback);
+      default -> {
+        response.getHeaders().put("Allow", "GET, POST, DELETE");
+        Http.error(response, callback, 405, null, ErrorCodes.CONNECTION_CLOSED, "Method not allowed");
+      }
+    }
+  }
+
+  private void post(Principal principal, Map<String, String> headers, Request request, Response response,
+      Callback callback) throws Exception {
+    String body = Http.body(request, maxBodyBytes);
+    if (body == null) {
+      Http.error(response, callback, 413, null, ErrorCodes.INVALID_REQUEST, "Request body larger than "
+          + maxBodyBytes + " bytes");
+      return;
+    }
+    JsonRpcMessage message;
+    try {
+      if (body.stripLeading().startsWith("[")) {
+        throw new McpException(ErrorCodes.INVALID_REQUEST, "JSON-RPC batches are not supported; send one message "
+            + "per request");
+      }
+      message = JsonRpcMessage.parse(body);
+    } catch (McpException e) {
+      Http.json(response, callback, 400, JsonRpcResponse.failure(null, e.toError()));
+      return;
+    }
+    String sessionId = headers.get("mcp-session-id");
+    if (message instanceof JsonRpcRequest rpc && McpMethods.INITIALIZE.equals(rpc.method()) && sessionId == null) {
+      initialize(principal, rpc, response, callback);
+      return;
+    }
+    if (sessionId != null) {
+      DownstreamSession session = engine.session(sessionId, principal);
+      if (session == null) {
+        Http.error(response, callback, 404, idOf(message), ErrorCodes.INVALID_REQUEST,
+            "Session not found: it expired or was closed; initialize a new one");
+        return;
+      }
+      String version = headers.get("mcp-protocol-version");
+      if (version != null && ProtocolVersion.parse(version).isEmpty()) {
+        Http.error(response, callback, 400, idOf(message), ErrorCodes.INVALID_REQUEST,
+            "Unsupported MCP-Protocol-Version: " + version);
+        return;
+      }
+      legacy(session, message, headers, response, callback);
+      return;
+    }
+    if (isModern(message, headers)) {
+      modern(principal, message, headers, response, callback);
+      return;
+    }
+    Http.error(response, callback, 400, idOf(message), ErrorCodes.INVALID_REQUEST,
+        "Bad Request: no Mcp-Session-Id header; send initialize first, or a 2026-07-28 request with its _meta");
+  }
+
+  private void initialize(Principal principal, JsonRpcRequest rpc, Response response, Callback callback) {
+    ServerEngine.Initialized done = engine.initialize(principal, rpc, true);
+    if (done.session() != null) {
+      response.getHeaders().put(SESSION_HEADER, done.session().id());
+      streams.put(done.session().id(), new ConcurrentHashMap<>());
+    }
+    Http.json(response, callback, done.session() != null ? 200 : 400, done.response());
+  }
+
+  private void legacy(DownstreamSession session, JsonRpcMessage message, Map<String, String> headers,
+      Response response, Callback callback) {
+    if (message instanceof JsonRpcNotification n) {
+      engine.notification(session, n);
+      accepted(response, callback);
+    } else if (message instanceof JsonRpcResponse r) {
+      engine.response(session, r);
+      accepted(response, callback);
+    } else if (message instanceof JsonRpcRequest rpc) {
+      Map<String, EventStream> kept = streams.computeIfAbsent(session.id(), k -> new ConcurrentHashMap<>());
+      PostChannel channel = new PostChannel(response, callback, false, Http.accepts(headers, "text/event-stream"),
+          "p" + nextStream.getAndIncrement(), s -> keep(kept, s), () -> { });
+      engine.request(session.principal(), session, rpc, channel);
+    }
+  }
+
+  private void modern(Principal principal, JsonRpcMessage message, Map<String, String> headers, Response response,
+      Callback callback) {
+    if (!(message instanceof JsonRpcRequest rpc)) {
+      accepted(response, callback); // cancellation in this era is closing the stream; nothing else is expected
+      return;
+    }
+    JsonRpcError invalid = HeaderRules.check(rpc, headers, tool -> engine.handler().inputSchema(principal, tool));
+    if (invalid == null) {
+      invalid = envelopeError(rpc);
+    }
+    if (invalid != null) {
+      Http.json(response, callback, 400, JsonRpcResponse.failure(rpc.id(), invalid));
+      return;
+    }
+    boolean listen = McpMethods.SUBSCRIPTIONS_LISTEN.equals(rpc.method());
+    if (listen && !reserveStream(principal)) {
+      Http.error(response, callback, 429, rpc.id(), ErrorCodes.INVALID_REQUEST, "Too many open streams for this "
+          + "user (limit " + maxStreamsPerPrincipal + ")");
+      return;
+    }
+    Runnable[] cancel = new Runnable[1];
+    PostChannel channel = new PostChannel(response, callback, true, listen || Http.accepts(headers,
+        "text/event-stream"), "m", null, () -> {
+          if (cancel[0] != null) {
+            cancel[0].run();
+          }
+        });
+    cancel[0] = engine.request(principal, null, rpc, channel);
+    if (listen) {
+      Runnable close = cancel[0];
+      cancel[0] = () -> {
+        close.run();
+        releaseStream(principal);
+      };
+    }
+  }
+
+  private void get(Principal principal, Map<String, String> headers, Request request, Response response,
+      Callback callback) {
+    String sessionId = headers.get("mcp-session-id");
+    if (sessionId == null) {
+      response.getHeaders().put("Allow", "POST");
+      Http.error(response, callback, 405, null, ErrorCodes.CONNECTION_CLOSED, "GET needs an Mcp-Session-Id "
+          + "(2026-07-28 clients use subscriptions/listen)");
+      return;
+    }
+    DownstreamSession session = engine.session(sessionId, principal);
+    if (session == null) {
+      Http.error(response, callback, 404, null, ErrorCodes.INVALID_REQUEST, "Session not found");
+      return;
+    }
+    if (!Http.accepts(headers, "text/event-stream")) {
+      Http.error(response, callback, 406, null, ErrorCodes.INVALID_REQUEST, "GET must accept text/event-stream");
+      return;
+    }
+    Map<String, EventStream> kept = streams.computeIfAbsent(session.id(), k -> new ConcurrentHashMap<>());
+    String lastEventId = headers.get("last-event-id");
+    if (lastEventId != null) {
+      EventStream stream = kept.get(String.valueOf(EventStream.streamOf(lastEventId)));
+      long seq = stream == null ? -1 : EventStream.parseSeq(lastEventId, stream.id());
+      if (stream != null && seq >= 0) {
+        response.setStatus(200);
+        Http.sseHeaders(response);
+        ResponseWriter writer = new ResponseWriter(response, callback, e -> { });
+        writer.write(new byte[0], false); // commit the headers at once
+        stream.attach(writer, seq);
+        return;
+      }
+    }
+    if (!reserveStream(principal)) {
+      Http.error(response, callback, 429, null, ErrorCodes.INVALID_REQUEST, "Too many open streams for this user");
+      return;
+    }
+    EventStream stream = new EventStream("g" + nextStream.getAndIncrement());
+    java.util.function.Consumer<JsonRpcMessage> sink = m -> stream.send(m, false);
+    if (!session.attachStream(sink)) {
+      releaseStream(principal);
+      Http.error(response, callback, 409, null, ErrorCodes.INVALID_REQUEST, "This session already has a GET stream");
+      return;
+    }
+    keep(kept, stream);
+    response.setStatus(200);
+    Http.sseHeaders(response);
+    ResponseWriter writer = new ResponseWriter(response, callback, e -> {
+      session.detachStream(sink);
+      releaseStream(principal);
+    });
+    stream.attach(writer, 0);
+    stream.prime();
+  }
+
+  private void delete(Principal principal, Map<String, String> headers, Response response, Callback callback) {
+    String sessionId = headers.get("mcp-session-id");
+    DownstreamSession session = sessionId == null ? null : engine.session(sessionId, principal);
+    if (session == null) {
+      Http.error(response, callback, sessionId == null ? 400 : 404, null, ErrorCodes.INVALID_REQUEST,
+          sessionId == null ? "DELETE needs an Mcp-Session-Id" : "Session not found");
+      return;
+    }
+    engine.close(session);
+    streams.remove(session.id());
+    response.setStatus(200);
+    callback.succeeded();
+  }
+
+  /** Ends idle keep-alive-less streams' bookkeeping; called periodically. */
+  void keepAlive() {
+    for (Map<String, EventStream> kept : streams.values()) {
+      for (EventStream s : kept.values()) {
+        s.keepAlive();
+      }
+    }
+  }
+
+  /** Forgets the streams of sessions that no longer exist. */
+  void sweep(java.util.function.Predicate<String> sessionAlive) {
+    streams.keySet().removeIf(id -> !sessionAlive.test(id));
+    for (Map<String, EventStream> kept : streams.values()) {
+      kept.values().removeIf(s -> s.ended() && !s.attached());
+    }
+  }
+
+  private static void keep(Map<String, EventStream> kept, EventStream stream) {
+    if (kept.size() >= 256) {
+      kept.values().removeIf(EventStream::ended);
+    }
+    kept.put(stream.id(), stream);
+  }
+
+  private boolean reserveStream(Principal principal) {
+    AtomicLong count = openStreams.computeIfAbsent(principal, p -> new AtomicLong());
+    if (count.incrementAndGet() > maxStreamsPerPrincipal) {
+      count.decrementAndGet();
+      return false;
+    }
+    return true;
+  }
+
+  private void releaseStream(Principal principal) {
+    AtomicLong count = openStreams.get(principal);
+    if (count != null) {
+      count.decrementAndGet();
+    }
+  }
+
+  private static boolean isModern(JsonRpcMessage message, Map<String, String> headers) {
+    String header = headers.get("mcp-protocol-version");
+    if (header != null && ProtocolVersion.parse(header).map(v -> !v.era().equals(dev.concierge.protocol.Era.LEGACY))
+        .orElse(false)) {
+      return true;
+    }
+    com.fasterxml.jackson.databind.node.ObjectNode params = message instanceof JsonRpcRequest r ? r.paramsOrEmpty()
+        : message instanceof JsonRpcNotification n ? n.paramsOrEmpty() : null;
+    return params != null && Json.text(Json.obj(params, "_meta"), MetaKeys.PROTOCOL_VERSION) != null;
+  }
+
+  private static JsonRpcError envelopeError(JsonRpcRequest rpc) {
+    try {
+      ServerEngine.checkEnvelope(rpc);
+      return null;
+    } catch (McpException e) {
+      return e.toError();
+    }
+  }
+
+  private static void accepted(Response response, Callback callback) {
+    response.setStatus(202);
+    callback.succeeded();
+  }
+
+  private static dev.concierge.protocol.RequestId idOf(JsonRpcMessage message) {
+    return message instanceof JsonRpcRequest r ? r.id() : null;
+  }
+}

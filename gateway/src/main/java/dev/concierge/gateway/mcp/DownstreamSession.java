@@ -1,0 +1,124 @@
+package dev.concierge.gateway.mcp;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.concierge.gateway.auth.Principal;
+import dev.concierge.protocol.JsonRpcMessage;
+import dev.concierge.protocol.RequestId;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+/**
+ * A legacy (2025-11-25 and earlier) downstream session: what {@code initialize} established, plus the live parts a
+ * node holds while the client is connected (its standalone stream, requests in flight, questions awaiting answers).
+ *
+ * <p>The durable part ({@link #id}, principal, client, log level, subscriptions) is what a store keeps so that any
+ * node can serve the session; the live part is rebuilt by whichever node the client's next request reaches.
+ */
+public final class DownstreamSession {
+  private final String id;
+  private final Principal principal;
+  private final ClientInfo client;
+  private volatile String logLevel;
+  private volatile long lastSeenMillis;
+  private volatile boolean initialized;
+  private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+  private final Map<RequestId, Exchange> inFlight = new ConcurrentHashMap<>();
+  private final Map<RequestId, CompletableFuture<ObjectNode>> questions = new ConcurrentHashMap<>();
+  private final AtomicLong nextQuestion = new AtomicLong(1);
+  private volatile Consumer<JsonRpcMessage> stream;
+
+  DownstreamSession(String id, Principal principal, ClientInfo client, long nowMillis) {
+    this.id = id;
+    this.principal = principal;
+    this.client = client;
+    this.lastSeenMillis = nowMillis;
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public Principal principal() {
+    return principal;
+  }
+
+  public ClientInfo client() {
+    return client;
+  }
+
+  String logLevel() {
+    return logLevel;
+  }
+
+  void logLevel(String level) {
+    this.logLevel = level;
+  }
+
+  void touch(long nowMillis) {
+    lastSeenMillis = nowMillis;
+  }
+
+  long lastSeenMillis() {
+    return lastSeenMillis;
+  }
+
+  void markInitialized() {
+    initialized = true;
+  }
+
+  boolean initialized() {
+    return initialized;
+  }
+
+  Set<String> subscriptions() {
+    return subscriptions;
+  }
+
+  Map<RequestId, Exchange> inFlight() {
+    return inFlight;
+  }
+
+  Map<RequestId, CompletableFuture<ObjectNode>> questions() {
+    return questions;
+  }
+
+  RequestId nextQuestionId() {
+    return RequestId.of("c-" + nextQuestion.getAndIncrement());
+  }
+
+  /**
+   * Attaches the standalone stream (the HTTP GET stream, or stdout on stdio) that carries messages not tied to a
+   * request. Returns {@code false} when one is already attached: a session has at most one.
+   */
+  public synchronized boolean attachStream(Consumer<JsonRpcMessage> sink) {
+    if (stream != null) {
+      return false;
+    }
+    stream = sink;
+    return true;
+  }
+
+  public synchronized void detachStream(Consumer<JsonRpcMessage> sink) {
+    if (stream == sink) {
+      stream = null;
+    }
+  }
+
+  boolean hasStream() {
+    return stream != null;
+  }
+
+  /** Sends on the standalone stream; returns {@code false} when none is attached (the message is dropped). */
+  boolean sendOnStream(JsonRpcMessage message) {
+    Consumer<JsonRpcMessage> sink = stream;
+    if (sink == null) {
+      return false;
+    }
+    sink.accept(message);
+    return true;
+  }
+}

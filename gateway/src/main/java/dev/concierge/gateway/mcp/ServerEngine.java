@@ -1,0 +1,524 @@
+package dev.concierge.gateway.mcp;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.concierge.gateway.auth.Principal;
+import dev.concierge.protocol.Era;
+import dev.concierge.protocol.ErrorCodes;
+import dev.concierge.protocol.Json;
+import dev.concierge.protocol.JsonRpcError;
+import dev.concierge.protocol.JsonRpcNotification;
+import dev.concierge.protocol.JsonRpcRequest;
+import dev.concierge.protocol.JsonRpcResponse;
+import dev.concierge.protocol.McpException;
+import dev.concierge.protocol.McpMethods;
+import dev.concierge.protocol.MetaKeys;
+import dev.concierge.protocol.ProtocolVersion;
+import dev.concierge.protocol.RequestId;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.function.LongSupplier;
+import java.util.function.Predicate;
+
+/**
+ * The server side of MCP for both eras, independent of transport: the {@code initialize} handshake and legacy
+ * sessions, the 2026-07-28 per-request envelope, multi round-trip input ({@code input_required} with a signed
+ * {@code requestState}), {@code subscriptions/listen}, logging levels, cancellation, and questions to the client.
+ * What each request means is the {@link McpHandler}'s business.
+ *
+ * <p>Transports call {@link #initialize}, {@link #request}, {@link #notification} and {@link #response} with messages
+ * they parsed and a {@link Channel} to answer on. Handler failures become JSON-RPC errors; nothing internal (stack
+ * traces, exception class names) reaches the wire.
+ */
+public final class ServerEngine {
+  private static final System.Logger LOG = System.getLogger(ServerEngine.class.getName());
+  private static final SecureRandom RANDOM = new SecureRandom();
+  /** Versions a legacy client may agree on, newest first. */
+  static final List<String> LEGACY_VERSIONS = ProtocolVersion.newestFirst(Era.LEGACY).stream()
+      .map(ProtocolVersion::id).toList();
+  static final List<String> MODERN_VERSIONS = ProtocolVersion.newestFirst(Era.MODERN).stream()
+      .map(ProtocolVersion::id).toList();
+
+  private final McpHandler handler;
+  private final EngineSettings settings;
+  private final LongSupplier clock;
+  private final SessionRegistry sessions;
+  private final RequestStateCodec codec;
+  private final Map<String, Continuation> continuations = new ConcurrentHashMap<>();
+  private final ListenStreams listens = new ListenStreams();
+
+  public ServerEngine(McpHandler handler, EngineSettings settings, LongSupplier clock) {
+    this.handler = handler;
+    this.settings = settings;
+    this.clock = clock;
+    this.sessions = new SessionRegistry(settings.maxSessionsPerPrincipal(), settings.sessionIdle().toMillis(), clock);
+    this.codec = new RequestStateCodec(settings.stateKey(), clock);
+  }
+
+  public McpHandler handler() {
+    return handler;
+  }
+
+  /** The outcome of {@code initialize}: the session it opened (or {@code null} on error) and the response. */
+  public record Initialized(DownstreamSession session, JsonRpcResponse response) {}
+
+  /**
+   * Opens a legacy session. The version is the client's when this server speaks it, else the newest legacy one
+   * (the client then decides whether it can go on).
+   *
+   * @param register whether the session is kept in the registry (HTTP) or lives with its connection (stdio)
+   */
+  public Initialized initialize(Principal principal, JsonRpcRequest request, boolean register) {
+    ObjectNode params = request.paramsOrEmpty();
+    String requested = Json.text(params, "protocolVersion");
+    if (requested == null) {
+      return new Initialized(null, JsonRpcResponse.failure(request.id(), new JsonRpcError(ErrorCodes.INVALID_PARAMS,
+          "initialize needs params.protocolVersion", null)));
+    }
+    ProtocolVersion version = LEGACY_VERSIONS.contains(requested) ? ProtocolVersion.require(requested)
+        : ProtocolVersion.LATEST_LEGACY;
+    ClientInfo client = new ClientInfo(version, Json.obj(params, "capabilities"), Json.obj(params, "clientInfo"));
+    DownstreamSession session;
+    try {
+      session = register ? sessions.open(principal, client) : new DownstreamSession(newId(), principal, client,
+          clock.getAsLong());
+    } catch (McpException e) {
+      return new Initialized(null, JsonRpcResponse.failure(request.id(), e.toError()));
+    }
+    ServerDescription description = handler.describe(principal);
+    ObjectNode result = Json.object().put("protocolVersion", version.id());
+    result.set("capabilities", capabilities(description));
+    result.set("serverInfo", description.serverInfo());
+    if (description.instructions() != null) {
+      result.put("instructions", description.instructions());
+    }
+    return new Initialized(session, JsonRpcResponse.success(request.id(), result));
+  }
+
+  /** Whether a legacy session with this id is open on this node. */
+  public boolean isOpen(String sessionId) {
+    return sessions.all().stream().anyMatch(s -> s.id().equals(sessionId));
+  }
+
+  /** The principal's live session with this id, or {@code null} (unknown, expired, closed, or not theirs). */
+  public DownstreamSession session(String id, Principal principal) {
+    return sessions.find(id, principal);
+  }
+
+  /** Ends a session (HTTP DELETE, or its connection went away): its requests are cancelled, questions failed. */
+  public void close(DownstreamSession session) {
+    sessions.remove(session.id());
+    session.inFlight().values().forEach(Exchange::cancel);
+    session.questions().values().forEach(q -> q.completeExceptionally(new McpException(ErrorCodes.CONNECTION_CLOSED,
+        "the client closed its session")));
+    for (String uri : session.subscriptions()) {
+      handler.unsubscribed(session.principal(), uri);
+    }
+  }
+
+  /**
+   * Serves one request. {@code session} is the legacy session it belongs to, or {@code null} for a 2026-07-28
+   * request (whose {@code _meta} envelope is checked here).
+   *
+   * @return cancels the request (its client went away); safe to call after it finished
+   */
+  public Runnable request(Principal principal, DownstreamSession session, JsonRpcRequest request, Channel channel) {
+    try {
+      if (session != null) {
+        return serveLegacy(session, request, channel);
+      }
+      return serveModern(principal, request, channel);
+    } catch (McpException e) {
+      channel.complete(JsonRpcResponse.failure(request.id(), e.toError()));
+      return () -> { };
+    }
+  }
+
+  /** A notification from a legacy client ({@code initialized}, {@code cancelled}, ...); unknown ones are ignored. */
+  public void notification(DownstreamSession session, JsonRpcNotification notification) {
+    switch (notification.method()) {
+      case McpMethods.INITIALIZED -> session.markInitialized();
+      case McpMethods.NOTIFICATION_CANCELLED -> {
+        RequestId id = requestId(notification.paramsOrEmpty().get("requestId"));
+        Exchange exchange = id == null ? null : session.inFlight().remove(id);
+        if (exchange != null) {
+          exchange.cancel();
+        }
+      }
+      default -> { }
+    }
+  }
+
+  /** A legacy client's answer to one of our questions (elicitation, sampling, roots). */
+  public void response(DownstreamSession session, JsonRpcResponse response) {
+    CompletableFuture<ObjectNode> question = session.questions().remove(response.id());
+    if (question == null) {
+      return; // late, duplicate, or never asked: nothing waits for it
+    }
+    if (response.isError()) {
+      JsonRpcError e = response.error();
+      question.completeExceptionally(new McpException(e.code(), e.message(), e.data()));
+    } else if (response.result() instanceof ObjectNode result) {
+      question.complete(result);
+    } else {
+      question.completeExceptionally(new McpException(ErrorCodes.INVALID_PARAMS, "the answer's result is not an object"));
+    }
+  }
+
+  /** Tells every interested client that a list changed; {@code audience} says which principals may know. */
+  public void listChanged(String method, Predicate<Principal> audience) {
+    JsonRpcNotification n = new JsonRpcNotification(method, Json.object());
+    for (DownstreamSession s : sessions.all()) {
+      if (audience.test(s.principal())) {
+        s.sendOnStream(n);
+      }
+    }
+    listens.listChanged(method, audience);
+  }
+
+  /** Tells the clients subscribed to {@code uri} that it changed. */
+  public void resourceUpdated(String uri, Predicate<Principal> audience) {
+    JsonRpcNotification n = new JsonRpcNotification(McpMethods.NOTIFICATION_RESOURCES_UPDATED,
+        Json.object().put("uri", uri));
+    for (DownstreamSession s : sessions.all()) {
+      if (s.subscriptions().contains(uri) && audience.test(s.principal())) {
+        s.sendOnStream(n);
+      }
+    }
+    listens.resourceUpdated(uri, audience);
+  }
+
+  /** Sends a notification to every legacy session's standalone stream (e.g. a stdio connection's). */
+  public void broadcast(DownstreamSession session, JsonRpcNotification notification) {
+    session.sendOnStream(notification);
+  }
+
+  /** Periodic housekeeping: closes idle sessions, abandons requests whose client never answered. */
+  public void expire() {
+    sessions.expire(this::close);
+    long now = clock.getAsLong();
+    for (Continuation c : continuations.values()) {
+      if (c.expiresAtMillis() > 0 && c.expiresAtMillis() < now && continuations.remove(c.id()) != null) {
+        c.abandon("the client did not answer the input request in time");
+      }
+    }
+  }
+
+  /** Ends every listen stream gracefully and every session (the node is shutting down). */
+  public void shutdown() {
+    listens.closeAll();
+    for (DownstreamSession s : List.copyOf(sessions.all())) {
+      close(s);
+    }
+    continuations.values().forEach(c -> c.abandon("the gateway is shutting down"));
+    continuations.clear();
+  }
+
+  // ---- legacy ----
+
+  private Runnable serveLegacy(DownstreamSession session, JsonRpcRequest request, Channel channel) {
+    ObjectNode params = request.paramsOrEmpty();
+    switch (request.method()) {
+      case McpMethods.PING -> {
+        channel.complete(JsonRpcResponse.success(request.id(), Json.object()));
+        return () -> { };
+      }
+      case McpMethods.LOGGING_SET_LEVEL -> {
+        String level = Json.text(params, "level");
+        if (level == null || !LogLevels.isValid(level)) {
+          throw new McpException(ErrorCodes.INVALID_PARAMS, "level must be one of " + LogLevels.ORDER);
+        }
+        session.logLevel(level);
+        channel.complete(JsonRpcResponse.success(request.id(), Json.object()));
+        return () -> { };
+      }
+      case McpMethods.RESOURCES_SUBSCRIBE, McpMethods.RESOURCES_UNSUBSCRIBE -> {
+        String uri = Json.text(params, "uri");
+        if (uri == null) {
+          throw new McpException(ErrorCodes.INVALID_PARAMS, "params.uri is required");
+        }
+        if (McpMethods.RESOURCES_SUBSCRIBE.equals(request.method())) {
+          session.subscriptions().add(uri);
+          handler.subscribed(session.principal(), uri);
+        } else if (session.subscriptions().remove(uri)) {
+          handler.unsubscribed(session.principal(), uri);
+        }
+        channel.complete(JsonRpcResponse.success(request.id(), Json.object()));
+        return () -> { };
+      }
+      case McpMethods.INITIALIZE -> throw new McpException(ErrorCodes.INVALID_REQUEST,
+          "the session is already initialized");
+      default -> { }
+    }
+    Exchange exchange = new Exchange(session.principal(), request.method(), params, session.client(), session.id(),
+        channel, (ex, method, p) -> askLegacy(session, ex, method, p), session.logLevel());
+    session.inFlight().put(request.id(), exchange);
+    invoke(exchange).whenComplete((result, error) -> {
+      session.inFlight().remove(request.id());
+      channel.complete(toResponse(request.id(), result, error, false));
+    });
+    return () -> {
+      session.inFlight().remove(request.id());
+      exchange.cancel();
+    };
+  }
+
+  private CompletableFuture<ObjectNode> askLegacy(DownstreamSession session, Exchange exchange, String method,
+      ObjectNode params) {
+    String capability = capabilityFor(method);
+    if (capability != null && !session.client().can(capability)) {
+      return CompletableFuture.failedFuture(new McpException(ErrorCodes.METHOD_NOT_FOUND,
+          "the client did not declare the " + capability + " capability"));
+    }
+    RequestId id = session.nextQuestionId();
+    CompletableFuture<ObjectNode> answer = new CompletableFuture<>();
+    session.questions().put(id, answer);
+    answer.whenComplete((v, e) -> session.questions().remove(id));
+    exchange.cancelled().thenRun(() -> answer.completeExceptionally(new McpException(ErrorCodes.CONNECTION_CLOSED,
+        "the client cancelled the request")));
+    exchange.channel().interim(new JsonRpcRequest(id, method, params));
+    return answer;
+  }
+
+  // ---- 2026-07-28 ----
+
+  private Runnable serveModern(Principal principal, JsonRpcRequest request, Channel channel) {
+    ObjectNode params = request.paramsOrEmpty();
+    ClientInfo client = checkEnvelope(request);
+    ObjectNode meta = Json.obj(params, "_meta");
+    String logLevel = Json.text(meta, MetaKeys.LOG_LEVEL);
+    switch (request.method()) {
+      case McpMethods.SERVER_DISCOVER -> {
+        channel.complete(JsonRpcResponse.success(request.id(), complete(discover(principal))));
+        return () -> { };
+      }
+      case McpMethods.PING -> {
+        channel.complete(JsonRpcResponse.success(request.id(), complete(Json.object())));
+        return () -> { };
+      }
+      case McpMethods.SUBSCRIPTIONS_LISTEN -> {
+        ObjectNode filter = Json.obj(params, "notifications");
+        boolean subscribe = handler.describe(principal).capabilities().path("resources").path("subscribe")
+            .asBoolean(false);
+        ListenStreams.Stream stream = listens.open(principal, request.id(), filter == null ? Json.object() : filter,
+            subscribe, channel);
+        return () -> listens.close(stream);
+      }
+      default -> { }
+    }
+    String name = nameOf(request);
+    String state = Json.text(params, "requestState");
+    if (state != null) {
+      String id = codec.open(principal, request.method(), name, state);
+      Continuation waiting = continuations.get(id);
+      if (waiting == null || !waiting.principal().equals(principal)) {
+        throw new McpException(ErrorCodes.INVALID_PARAMS, "requestState refers to a request that is no longer "
+            + "waiting (it finished, expired, or its gateway node restarted); send the request again without it");
+      }
+      waiting.answer(params.get("inputResponses"));
+      return awaitRound(waiting, request, channel);
+    }
+    ObjectNode clean = params.deepCopy();
+    clean.remove("inputResponses");
+    Continuation continuation = new Continuation(newId(), principal, request.method(), name);
+    Exchange exchange = new Exchange(principal, request.method(), clean, client, null, channel,
+        (ex, method, p) -> askModern(continuation, ex, method, p), logLevel);
+    continuation.watch(invoke(exchange));
+    Runnable cancel = awaitRound(continuation, request, channel);
+    return () -> {
+      exchange.cancel();
+      cancel.run();
+    };
+  }
+
+  private CompletableFuture<ObjectNode> askModern(Continuation continuation, Exchange exchange, String method,
+      ObjectNode params) {
+    String capability = capabilityFor(method);
+    if (capability != null && !exchange.client().can(capability)) {
+      return CompletableFuture.failedFuture(new McpException(ErrorCodes.MISSING_REQUIRED_CLIENT_CAPABILITY,
+          "the client did not declare the " + capability + " capability"));
+    }
+    if (!continuations.containsKey(continuation.id())) {
+      long waiting = continuations.values().stream().filter(c -> c.principal().equals(exchange.principal())).count();
+      if (waiting >= settings.maxPendingInputsPerPrincipal()) {
+        return CompletableFuture.failedFuture(new McpException(ErrorCodes.INVALID_REQUEST,
+            "too many requests of this user are waiting for input (limit "
+                + settings.maxPendingInputsPerPrincipal() + ")"));
+      }
+      continuations.put(continuation.id(), continuation);
+    }
+    return continuation.ask(method, params);
+  }
+
+  /** Answers this round: the handler's result when it finished, else {@code input_required} with its questions. */
+  private Runnable awaitRound(Continuation c, JsonRpcRequest request, Channel channel) {
+    CompletableFuture<Void> next = c.next();
+    next.whenComplete((v, e) -> {
+      if (next.isCancelled()) {
+        return;
+      }
+      if (c.finished()) {
+        continuations.remove(c.id());
+        c.abandon("the request finished without the answer");
+        CompletableFuture<ObjectNode> result = c.result();
+        channel.complete(toResponse(request.id(), result.getNow(null), failure(result), true));
+        return;
+      }
+      ObjectNode requests = c.takeRequests();
+      if (requests.isEmpty()) {
+        awaitRound(c, request, channel);
+        return;
+      }
+      long expires = clock.getAsLong() + settings.inputTtl().toMillis();
+      c.expiresAt(expires);
+      ObjectNode result = Json.object().put("resultType", "input_required");
+      result.set("inputRequests", requests);
+      result.put("requestState", codec.seal(c.principal(), c.method(), c.name(), expires, c.id()));
+      channel.complete(JsonRpcResponse.success(request.id(), decorate(result)));
+    });
+    return () -> next.cancel(false);
+  }
+
+  /** Checks the per-request {@code _meta} envelope of a 2026-07-28 request. */
+  public static ClientInfo checkEnvelope(JsonRpcRequest request) {
+    ObjectNode meta = Json.obj(request.paramsOrEmpty(), "_meta");
+    String version = Json.text(meta, MetaKeys.PROTOCOL_VERSION);
+    if (version == null) {
+      throw new McpException(ErrorCodes.INVALID_PARAMS, "Request is missing the required _meta envelope ("
+          + MetaKeys.PROTOCOL_VERSION + ", " + MetaKeys.CLIENT_CAPABILITIES + ")");
+    }
+    if (!MODERN_VERSIONS.contains(version)) {
+      throw unsupported(version);
+    }
+    ObjectNode capabilities = Json.obj(meta, MetaKeys.CLIENT_CAPABILITIES);
+    if (capabilities == null) {
+      throw new McpException(ErrorCodes.INVALID_PARAMS, "Invalid _meta envelope: " + MetaKeys.CLIENT_CAPABILITIES
+          + " is missing");
+    }
+    return new ClientInfo(ProtocolVersion.require(version), capabilities, Json.obj(meta, MetaKeys.CLIENT_INFO));
+  }
+
+  /** {@code -32022} naming every version this server speaks. */
+  public static McpException unsupported(String requested) {
+    ObjectNode data = Json.object();
+    data.set("supported", Json.toTree(java.util.stream.Stream.concat(MODERN_VERSIONS.stream(),
+        LEGACY_VERSIONS.stream()).toList()));
+    if (requested != null) {
+      data.put("requested", requested);
+    }
+    return new McpException(ErrorCodes.UNSUPPORTED_PROTOCOL_VERSION, "Unsupported protocol version: " + requested,
+        data);
+  }
+
+  private ObjectNode discover(Principal principal) {
+    ServerDescription description = handler.describe(principal);
+    ObjectNode result = Json.object();
+    result.set("supportedVersions", Json.toTree(java.util.stream.Stream.concat(MODERN_VERSIONS.stream(),
+        LEGACY_VERSIONS.stream()).toList()));
+    result.set("capabilities", capabilities(description));
+    result.set("serverInfo", description.serverInfo());
+    if (description.instructions() != null) {
+      result.put("instructions", description.instructions());
+    }
+    return result;
+  }
+
+  private ObjectNode capabilities(ServerDescription description) {
+    ObjectNode caps = description.capabilities().deepCopy();
+    caps.putObject("logging");
+    return caps;
+  }
+
+  // ---- shared ----
+
+  private CompletableFuture<ObjectNode> invoke(Exchange exchange) {
+    try {
+      CompletableFuture<ObjectNode> result = handler.handle(exchange);
+      return result == null ? CompletableFuture.failedFuture(new IllegalStateException("handler returned null"))
+          : result;
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private JsonRpcResponse toResponse(RequestId id, ObjectNode result, Throwable error, boolean modern) {
+    if (error == null) {
+      ObjectNode value = result == null ? Json.object() : result;
+      return JsonRpcResponse.success(id, modern ? complete(value) : value);
+    }
+    Throwable cause = unwrap(error);
+    if (cause instanceof McpException e) {
+      return JsonRpcResponse.failure(id, e.toError());
+    }
+    LOG.log(System.Logger.Level.WARNING, "request " + id + " failed inside the gateway", cause);
+    return JsonRpcResponse.failure(id, new JsonRpcError(ErrorCodes.INTERNAL_ERROR, "Internal error", null));
+  }
+
+  private static Throwable failure(CompletableFuture<ObjectNode> result) {
+    try {
+      result.getNow(null);
+      return null;
+    } catch (CompletionException | java.util.concurrent.CancellationException e) {
+      return e;
+    }
+  }
+
+  private static Throwable unwrap(Throwable e) {
+    Throwable t = e;
+    while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t;
+  }
+
+  /** A modern result says whether it is complete and who answered. */
+  private ObjectNode complete(ObjectNode result) {
+    if (!result.has("resultType")) {
+      result.put("resultType", "complete");
+    }
+    return decorate(result);
+  }
+
+  private ObjectNode decorate(ObjectNode result) {
+    return result;
+  }
+
+  private static String capabilityFor(String method) {
+    return switch (method) {
+      case McpMethods.ELICITATION_CREATE -> "elicitation";
+      case McpMethods.SAMPLING_CREATE_MESSAGE -> "sampling";
+      case McpMethods.ROOTS_LIST -> "roots";
+      default -> null;
+    };
+  }
+
+  /** The tool or prompt name, or resource URI, a request is about. */
+  static String nameOf(JsonRpcRequest request) {
+    ObjectNode params = request.paramsOrEmpty();
+    return switch (request.method()) {
+      case McpMethods.TOOLS_CALL, McpMethods.PROMPTS_GET -> Json.text(params, "name");
+      case McpMethods.RESOURCES_READ -> Json.text(params, "uri");
+      default -> null;
+    };
+  }
+
+  private static RequestId requestId(JsonNode node) {
+    try {
+      return node == null ? null : RequestId.fromJson(node);
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String newId() {
+    byte[] bytes = new byte[16];
+    RANDOM.nextBytes(bytes);
+    return HexFormat.of().formatHex(bytes);
+  }
+}
