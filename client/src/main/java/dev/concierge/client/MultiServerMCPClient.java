@@ -237,6 +237,10 @@ public final class MultiServerMCPClient implements AutoCloseable {
   /** Sends any request through the interceptors to a server; the building block of the typed methods above. */
   public CompletableFuture<JsonNode> send(McpCall call) {
     ServerConnection connection = connection(call.server());
+    if (interceptors.isEmpty()) { // nothing can block before the request is on the wire: no thread waits for it
+      return connection.request(call.method(), call.params(), new CallOrigin(call.server(), call.method(),
+          call.name(), call.context()), call.timeout());
+    }
     AtomicReference<CompletableFuture<JsonNode>> inFlight = new AtomicReference<>();
     CompletableFuture<JsonNode> result = new CompletableFuture<>();
     result.whenComplete((v, e) -> {
@@ -261,11 +265,7 @@ public final class MultiServerMCPClient implements AutoCloseable {
         result.completeExceptionally(e);
       }
     };
-    if (interceptors.isEmpty()) {
-      run.run(); // nothing can block before the request is on the wire
-    } else {
-      executor.execute(run);
-    }
+    executor.execute(run);
     return result;
   }
 

@@ -75,7 +75,8 @@ final class McpEndpoint {
       return;
     }
     String sessionId = headers.get("mcp-session-id");
-    if (message instanceof JsonRpcRequest rpc && McpMethods.INITIALIZE.equals(rpc.method()) && sessionId == null) {
+    if (message instanceof JsonRpcRequest rpc && McpMethods.INITIALIZE.equals(rpc.method()) && sessionId == null
+        && rpc.paramsOrEmpty().has("protocolVersion")) {
       initialize(principal, rpc, response, callback);
       return;
     }

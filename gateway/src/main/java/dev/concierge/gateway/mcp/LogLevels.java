@@ -7,6 +7,9 @@ final class LogLevels {
   static final List<String> ORDER = List.of("debug", "info", "notice", "warning", "error", "critical", "alert",
       "emergency");
 
+  /** The threshold of a 2026-07-28 request that set no {@code logLevel}: such a client gets no log messages. */
+  static final String NONE = "none";
+
   private LogLevels() {}
 
   static boolean isValid(String level) {
@@ -17,6 +20,9 @@ final class LogLevels {
   static boolean passes(String level, String threshold) {
     if (threshold == null) {
       return true;
+    }
+    if (NONE.equals(threshold)) {
+      return false;
     }
     int l = ORDER.indexOf(level);
     return l < 0 || l >= ORDER.indexOf(threshold);

@@ -52,6 +52,7 @@ public final class ServerEngine {
   private final RequestStateCodec codec;
   private final Map<String, Continuation> continuations = new ConcurrentHashMap<>();
   private final ListenStreams listens = new ListenStreams();
+  private final ObjectNode serverInfo;
 
   public ServerEngine(McpHandler handler, EngineSettings settings, LongSupplier clock) {
     this.handler = handler;
@@ -59,6 +60,7 @@ public final class ServerEngine {
     this.clock = clock;
     this.sessions = new SessionRegistry(settings.maxSessionsPerPrincipal(), settings.sessionIdle().toMillis(), clock);
     this.codec = new RequestStateCodec(settings.stateKey(), clock);
+    this.serverInfo = handler.describe(dev.concierge.gateway.auth.Principal.LOCAL).serverInfo();
   }
 
   public McpHandler handler() {
@@ -298,10 +300,9 @@ public final class ServerEngine {
         channel.complete(JsonRpcResponse.success(request.id(), complete(discover(principal))));
         return () -> { };
       }
-      case McpMethods.PING -> {
-        channel.complete(JsonRpcResponse.success(request.id(), complete(Json.object())));
-        return () -> { };
-      }
+      case McpMethods.INITIALIZE, McpMethods.PING, McpMethods.LOGGING_SET_LEVEL, McpMethods.RESOURCES_SUBSCRIBE,
+          McpMethods.RESOURCES_UNSUBSCRIBE -> throw new McpException(ErrorCodes.METHOD_NOT_FOUND, "Method not found: "
+          + request.method() + " (removed in " + client.version().id() + ")");
       case McpMethods.SUBSCRIPTIONS_LISTEN -> {
         ObjectNode filter = Json.obj(params, "notifications");
         boolean subscribe = handler.describe(principal).capabilities().path("resources").path("subscribe")
@@ -328,7 +329,7 @@ public final class ServerEngine {
     clean.remove("inputResponses");
     Continuation continuation = new Continuation(newId(), principal, request.method(), name);
     Exchange exchange = new Exchange(principal, request.method(), clean, client, null, channel,
-        (ex, method, p) -> askModern(continuation, ex, method, p), logLevel);
+        (ex, method, p) -> askModern(continuation, ex, method, p), logLevel == null ? LogLevels.NONE : logLevel);
     continuation.watch(invoke(exchange));
     Runnable cancel = awaitRound(continuation, request, channel);
     return () -> {
@@ -341,8 +342,10 @@ public final class ServerEngine {
       ObjectNode params) {
     String capability = capabilityFor(method);
     if (capability != null && !exchange.client().can(capability)) {
+      ObjectNode data = Json.object();
+      data.putObject("requiredCapabilities").putObject(capability);
       return CompletableFuture.failedFuture(new McpException(ErrorCodes.MISSING_REQUIRED_CLIENT_CAPABILITY,
-          "the client did not declare the " + capability + " capability"));
+          "the client did not declare the " + capability + " capability", data));
     }
     if (!continuations.containsKey(continuation.id())) {
       long waiting = continuations.values().stream().filter(c -> c.principal().equals(exchange.principal())).count();
@@ -485,7 +488,9 @@ public final class ServerEngine {
     return decorate(result);
   }
 
+  /** Every modern result names the server in {@code _meta} (2026-07-28, "Server identification"). */
   private ObjectNode decorate(ObjectNode result) {
+    result.withObjectProperty("_meta").set(MetaKeys.SERVER_INFO, serverInfo);
     return result;
   }
 
