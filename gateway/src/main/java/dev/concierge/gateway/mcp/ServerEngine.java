@@ -366,26 +366,36 @@ public final class ServerEngine {
       if (next.isCancelled()) {
         return;
       }
-      if (c.finished()) {
-        continuations.remove(c.id());
-        c.abandon("the request finished without the answer");
-        CompletableFuture<ObjectNode> result = c.result();
-        channel.complete(toResponse(request.id(), result.getNow(null), failure(result), true));
-        return;
+      try {
+        answerRound(c, request, channel);
+      } catch (RuntimeException failure) { // a callback's exception would vanish: the client must hear of it
+        LOG.log(System.Logger.Level.WARNING, "answering " + request.method() + " failed", failure);
+        channel.complete(JsonRpcResponse.failure(request.id(), new JsonRpcError(ErrorCodes.INTERNAL_ERROR,
+            "Internal error", null)));
       }
-      ObjectNode requests = c.takeRequests();
-      if (requests.isEmpty()) {
-        awaitRound(c, request, channel);
-        return;
-      }
-      long expires = clock.getAsLong() + settings.inputTtl().toMillis();
-      c.expiresAt(expires);
-      ObjectNode result = Json.object().put("resultType", "input_required");
-      result.set("inputRequests", requests);
-      result.put("requestState", codec.seal(c.principal(), c.method(), c.name(), expires, c.id()));
-      channel.complete(JsonRpcResponse.success(request.id(), decorate(result)));
     });
     return () -> next.cancel(false);
+  }
+
+  private void answerRound(Continuation c, JsonRpcRequest request, Channel channel) {
+    if (c.finished()) {
+      continuations.remove(c.id());
+      c.abandon("the request finished without the answer");
+      Throwable failed = failure(c.result());
+      channel.complete(toResponse(request.id(), failed == null ? c.result().join() : null, failed, true));
+      return;
+    }
+    ObjectNode requests = c.takeRequests();
+    if (requests.isEmpty()) {
+      awaitRound(c, request, channel);
+      return;
+    }
+    long expires = clock.getAsLong() + settings.inputTtl().toMillis();
+    c.expiresAt(expires);
+    ObjectNode result = Json.object().put("resultType", "input_required");
+    result.set("inputRequests", requests);
+    result.put("requestState", codec.seal(c.principal(), c.method(), c.name(), expires, c.id()));
+    channel.complete(JsonRpcResponse.success(request.id(), decorate(result)));
   }
 
   /** Checks the per-request {@code _meta} envelope of a 2026-07-28 request. */
