@@ -15,6 +15,14 @@ import java.util.Optional;
  */
 public record CallContext(String userId, String sessionId, String traceparent, String tracestate,
     Map<String, Object> attributes) {
+  /**
+   * An attribute for proxies that relay 2026-07-28 multi round-trip requests themselves: when it is {@code true}, an
+   * {@code input_required} result is handed back as it is (the caller gets the questions and retries with their
+   * answers and the {@code requestState}), and the client capabilities the caller put in the params' {@code _meta}
+   * are sent instead of this client's own, so the server asks only what the caller's own client can answer.
+   */
+  public static final String RELAY_INPUT_REQUIRED = "dev.concierge/relay-input-required";
+
   /** No user, no session, no trace. */
   public static final CallContext EMPTY = new CallContext(null, null, null, null, Map.of());
 

@@ -56,6 +56,8 @@ public final class Gateway implements AutoCloseable {
     this.client = MultiServerMCPClient.builder()
         .servers(b.config.servers())
         .clientInfo("concierge-gateway", dev.concierge.client.Version.CURRENT)
+        // Every upstream logs everything to the gateway, which passes on what each downstream client asked for.
+        .logLevel("debug")
         .sampling((origin, params) -> ask(origin, McpMethods.SAMPLING_CREATE_MESSAGE, params))
         .elicitation((origin, params) -> ask(origin, McpMethods.ELICITATION_CREATE, params))
         .onProgress((origin, progress, total, message) -> {
@@ -113,7 +115,8 @@ public final class Gateway implements AutoCloseable {
       this.front = null;
       this.url = null;
     }
-    housekeeping.scheduleWithFixedDelay(this::tidy, 15, 15, TimeUnit.SECONDS);
+    // Keep-alive comments every few seconds: writing is how a server learns that a stream's client has gone.
+    housekeeping.scheduleWithFixedDelay(this::tidy, 5, 5, TimeUnit.SECONDS);
   }
 
   public static Builder builder(GatewayConfig config) {
@@ -147,6 +150,7 @@ public final class Gateway implements AutoCloseable {
   private void tidy() {
     try {
       engine.expire();
+      engine.keepAlive();
       if (front != null) {
         front.housekeeping(engine::isOpen);
       }

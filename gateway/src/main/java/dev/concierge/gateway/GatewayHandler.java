@@ -197,7 +197,7 @@ public final class GatewayHandler implements McpHandler {
       if (tool == null) {
         throw new McpException(ErrorCodes.INVALID_PARAMS, "Unknown tool: " + name);
       }
-      ObjectNode upstream = forwardedParams(params).put("name", tool.originalName());
+      ObjectNode upstream = forwardedParams(exchange, params).put("name", tool.originalName());
       JsonNode arguments = params.get("arguments");
       upstream.set("arguments", arguments == null || arguments.isNull() ? Json.object() : arguments);
       return new McpCall(tool.server(), McpMethods.TOOLS_CALL, upstream, context(exchange), upstreamTimeout);
@@ -213,7 +213,7 @@ public final class GatewayHandler implements McpHandler {
       if (prompt == null) {
         throw new McpException(ErrorCodes.INVALID_PARAMS, "Unknown prompt: " + name);
       }
-      ObjectNode upstream = forwardedParams(params).put("name", prompt.originalName());
+      ObjectNode upstream = forwardedParams(exchange, params).put("name", prompt.originalName());
       return new McpCall(prompt.server(), McpMethods.PROMPTS_GET, upstream, context(exchange), upstreamTimeout);
     }).thenCompose(call -> forward(exchange, call));
   }
@@ -223,14 +223,14 @@ public final class GatewayHandler implements McpHandler {
     if (uri == null) {
       throw new McpException(ErrorCodes.INVALID_PARAMS, "params.uri is required");
     }
-    return new McpCall(owner(uri), McpMethods.RESOURCES_READ, forwardedParams(params), context(exchange),
+    return new McpCall(owner(uri), McpMethods.RESOURCES_READ, forwardedParams(exchange, params), context(exchange),
         upstreamTimeout);
   }
 
   private McpCall completeCall(Exchange exchange, ObjectNode params) {
     ObjectNode ref = Json.obj(params, "ref");
     String type = Json.text(ref, "type");
-    ObjectNode upstream = forwardedParams(params);
+    ObjectNode upstream = forwardedParams(exchange, params);
     String server;
     if ("ref/prompt".equals(type)) {
       String name = Json.text(ref, "name");
@@ -275,17 +275,24 @@ public final class GatewayHandler implements McpHandler {
 
   /**
    * The params to send upstream: the client's, without what belongs to the downstream hop (its progress token, the
-   * era envelope); the client library adds the upstream's own.
+   * era envelope); the client library adds the upstream's own. A 2026-07-28 client's multi round-trip fields stay:
+   * its questions are relayed to it as the upstream asked them, and its capabilities tell the upstream what it may
+   * ask.
    */
-  private static ObjectNode forwardedParams(ObjectNode params) {
+  private static ObjectNode forwardedParams(Exchange exchange, ObjectNode params) {
     ObjectNode copy = params.deepCopy();
-    copy.remove("requestState");
-    copy.remove("inputResponses");
+    boolean relay = relays(exchange);
+    if (!relay) {
+      copy.remove("requestState");
+      copy.remove("inputResponses");
+    }
     ObjectNode meta = Json.obj(copy, "_meta");
     if (meta != null) {
       meta.remove(MetaKeys.PROGRESS_TOKEN);
-      meta.remove(List.of(MetaKeys.PROTOCOL_VERSION, MetaKeys.CLIENT_INFO, MetaKeys.CLIENT_CAPABILITIES,
-          MetaKeys.LOG_LEVEL));
+      meta.remove(List.of(MetaKeys.PROTOCOL_VERSION, MetaKeys.CLIENT_INFO, MetaKeys.LOG_LEVEL));
+      if (!relay) {
+        meta.remove(MetaKeys.CLIENT_CAPABILITIES);
+      }
       if (meta.isEmpty()) {
         copy.remove("_meta");
       }
@@ -293,10 +300,16 @@ public final class GatewayHandler implements McpHandler {
     return copy;
   }
 
+  /** A 2026-07-28 client answers an upstream's {@code input_required} itself; a legacy one is asked by the gateway. */
+  private static boolean relays(Exchange exchange) {
+    return exchange.era() == dev.concierge.protocol.Era.MODERN;
+  }
+
   private static CallContext context(Exchange exchange) {
     String traceparent = Json.text(exchange.params().path("_meta"), MetaKeys.TRACEPARENT);
     CallContext context = new CallContext(exchange.principal().key(), exchange.sessionId(), null, null,
-        Map.of(EXCHANGE, exchange));
+        relays(exchange) ? Map.of(EXCHANGE, exchange, CallContext.RELAY_INPUT_REQUIRED, true)
+            : Map.of(EXCHANGE, exchange));
     if (traceparent != null && traceparent.matches("[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
       context = context.withTrace(traceparent, Json.text(exchange.params().path("_meta"), MetaKeys.TRACESTATE));
     }

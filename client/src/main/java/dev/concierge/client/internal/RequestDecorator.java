@@ -2,6 +2,7 @@ package dev.concierge.client.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.concierge.client.CallContext;
 import dev.concierge.client.CallOrigin;
 import dev.concierge.client.ServerConfig;
 import dev.concierge.client.transport.HttpHeaderValues;
@@ -67,7 +68,9 @@ final class RequestDecorator {
     if (l.era() == Era.MODERN) {
       meta.put(MetaKeys.PROTOCOL_VERSION, l.version().id());
       meta.set(MetaKeys.CLIENT_INFO, env.clientInfo().toJson());
-      meta.set(MetaKeys.CLIENT_CAPABILITIES, clientRequests.capabilities());
+      if (!relays(origin) || !meta.has(MetaKeys.CLIENT_CAPABILITIES)) {
+        meta.set(MetaKeys.CLIENT_CAPABILITIES, clientRequests.capabilities());
+      }
       if (env.logLevel() != null) {
         meta.put(MetaKeys.LOG_LEVEL, env.logLevel());
       }
@@ -78,6 +81,11 @@ final class RequestDecorator {
       body.set("_meta", meta);
     }
     return body.isEmpty() && params == null ? null : body;
+  }
+
+  /** Whether the caller relays {@code input_required} itself ({@link CallContext#RELAY_INPUT_REQUIRED}). */
+  static boolean relays(CallOrigin origin) {
+    return Boolean.TRUE.equals(origin.context().attribute(CallContext.RELAY_INPUT_REQUIRED).orElse(null));
   }
 
   /** The transport hints for a decorated body. */

@@ -231,7 +231,8 @@ public final class ServerConnection implements AutoCloseable {
     current.set(sent);
     sent.whenComplete((v, e) -> inFlight.computeIfPresent(origin, (k, n) -> n == 1 ? null : n - 1));
     return sent.thenCompose(result -> {
-      if (l.era() != Era.MODERN || !"input_required".equals(Json.text(result, "resultType"))) {
+      if (l.era() != Era.MODERN || !"input_required".equals(Json.text(result, "resultType"))
+          || RequestDecorator.relays(origin)) {
         return CompletableFuture.completedFuture(result);
       }
       if (round + 1 >= MAX_INPUT_ROUNDS) {

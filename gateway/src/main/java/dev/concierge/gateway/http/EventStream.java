@@ -63,6 +63,16 @@ final class EventStream {
     }
   }
 
+  /** Ends the stream: the attached connection (if any) completes, nothing more is sent. */
+  synchronized void end() {
+    if (!ended) {
+      ended = true;
+      if (writer != null) {
+        writer.write(new byte[0], true);
+      }
+    }
+  }
+
   /** Attaches a connection, replaying every event after {@code afterSeq} (0: from the start). */
   synchronized void attach(ResponseWriter w, long afterSeq) {
     writer = w;

@@ -123,6 +123,9 @@ final class HeaderRules {
     }
     if (value.startsWith(PREFIX) && value.endsWith(SUFFIX) && value.length() >= PREFIX.length() + SUFFIX.length()) {
       String encoded = value.substring(PREFIX.length(), value.length() - SUFFIX.length());
+      if (encoded.length() % 4 != 0) { // the JDK decoder forgives missing padding; the spec's encoding does not
+        throw new IllegalArgumentException("invalid Base64 padding");
+      }
       return new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
     return value;

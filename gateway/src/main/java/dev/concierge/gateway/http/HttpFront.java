@@ -38,7 +38,7 @@ public final class HttpFront extends Handler.Abstract {
   public record Settings(int maxBodyBytes, int maxStreamsPerPrincipal, Set<String> allowedHosts,
       Set<String> allowedOrigins, String publicUrl, List<String> authorizationServers) {
     public static final int DEFAULT_MAX_BODY_BYTES = 4 << 20;
-    public static final int DEFAULT_MAX_STREAMS = 16;
+    public static final int DEFAULT_MAX_STREAMS = 64;
   }
 
   private final Authenticator authenticator;

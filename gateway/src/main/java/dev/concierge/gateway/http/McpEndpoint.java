@@ -97,7 +97,7 @@ final class McpEndpoint {
       return;
     }
     if (isModern(message, headers)) {
-      modern(principal, message, headers, response, callback);
+      modern(principal, message, headers, request, response, callback);
       return;
     }
     Http.error(response, callback, 400, idOf(message), ErrorCodes.INVALID_REQUEST,
@@ -129,8 +129,8 @@ final class McpEndpoint {
     }
   }
 
-  private void modern(Principal principal, JsonRpcMessage message, Map<String, String> headers, Response response,
-      Callback callback) {
+  private void modern(Principal principal, JsonRpcMessage message, Map<String, String> headers, Request request,
+      Response response, Callback callback) {
     if (!(message instanceof JsonRpcRequest rpc)) {
       accepted(response, callback); // cancellation in this era is closing the stream; nothing else is expected
       return;
@@ -150,12 +150,14 @@ final class McpEndpoint {
       return;
     }
     Runnable[] cancel = new Runnable[1];
+    java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable onGone = () -> {
+      if (cancel[0] != null && gone.compareAndSet(false, true)) {
+        cancel[0].run(); // in this era, a client closing the stream cancels the request
+      }
+    };
     PostChannel channel = new PostChannel(response, callback, true, listen || Http.accepts(headers,
-        "text/event-stream"), "m", null, () -> {
-          if (cancel[0] != null) {
-            cancel[0].run();
-          }
-        });
+        "text/event-stream"), "m", null, onGone);
     cancel[0] = engine.request(principal, null, rpc, channel);
     if (listen) {
       Runnable close = cancel[0];
@@ -164,6 +166,7 @@ final class McpEndpoint {
         releaseStream(principal);
       };
     }
+    request.addFailureListener(failure -> onGone.run());
   }
 
   private void get(Principal principal, Map<String, String> headers, Request request, Response response,
@@ -212,10 +215,15 @@ final class McpEndpoint {
     keep(kept, stream);
     response.setStatus(200);
     Http.sseHeaders(response);
-    ResponseWriter writer = new ResponseWriter(response, callback, e -> {
-      session.detachStream(sink);
-      releaseStream(principal);
-    });
+    java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
+    Runnable onGone = () -> {
+      if (gone.compareAndSet(false, true)) {
+        session.detachStream(sink);
+        releaseStream(principal);
+      }
+    };
+    ResponseWriter writer = new ResponseWriter(response, callback, e -> onGone.run());
+    request.addFailureListener(failure -> onGone.run());
     stream.attach(writer, 0);
     stream.prime();
   }
@@ -229,7 +237,10 @@ final class McpEndpoint {
       return;
     }
     engine.close(session);
-    streams.remove(session.id());
+    Map<String, EventStream> kept = streams.remove(session.id());
+    if (kept != null) {
+      kept.values().forEach(EventStream::end); // its GET stream ends with it
+    }
     response.setStatus(200);
     callback.succeeded();
   }

@@ -60,6 +60,13 @@ final class PostChannel implements Channel {
   }
 
   @Override
+  public synchronized void keepAlive() {
+    if (stream != null && !done) {
+      stream.keepAlive();
+    }
+  }
+
+  @Override
   public synchronized void complete(JsonRpcResponse answer) {
     if (done) {
       return;

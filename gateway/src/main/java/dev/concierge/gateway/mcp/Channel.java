@@ -12,6 +12,9 @@ public interface Channel {
   /** A notification or request related to the request, sent before its response. */
   void interim(JsonRpcMessage message);
 
+  /** A no-op for the client (an SSE comment) on a long-lived stream, so that a client that left is noticed. */
+  default void keepAlive() {}
+
   /** The response; nothing may follow it. */
   void complete(JsonRpcResponse response);
 }

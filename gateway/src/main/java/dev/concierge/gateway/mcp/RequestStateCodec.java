@@ -15,8 +15,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The {@code requestState} the gateway hands a 2026-07-28 client with {@code input_required}. It passes through the
  * client, so it is signed (HMAC-SHA256 with the gateway's state key), bound to the principal and to the request it
  * belongs to (method and name), and expires. Format: {@code base64url(payload) "." base64url(mac)}, payload
- * {@code "v1" \n principalKey \n method \n name \n expiresAtMillis \n continuationId}. It names a continuation; it
- * carries nothing secret.
+ * {@code "v1" \n principalKey \n method \n name \n expiresAtMillis \n value}, where the value names a waiting
+ * request of this node or carries an upstream server's own state.
  */
 final class RequestStateCodec {
   private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
@@ -33,15 +33,15 @@ final class RequestStateCodec {
     this.clock = clock;
   }
 
-  String seal(Principal principal, String method, String name, long expiresAtMillis, String continuationId) {
+  String seal(Principal principal, String method, String name, long expiresAtMillis, String value) {
     String payload = String.join("\n", "v1", principal.key(), method, name == null ? "" : name,
-        Long.toString(expiresAtMillis), continuationId);
+        Long.toString(expiresAtMillis), value);
     byte[] bytes = payload.getBytes(StandardCharsets.UTF_8);
     return ENCODER.encodeToString(bytes) + "." + ENCODER.encodeToString(mac(bytes));
   }
 
   /**
-   * The continuation id sealed into {@code state} for this principal and request.
+   * The value sealed into {@code state} for this principal and request.
    *
    * @throws McpException {@code -32602} when the state is malformed, tampered with, someone else's, for another
    *     request, or expired (the message says which, and nothing more)
@@ -59,7 +59,7 @@ final class RequestStateCodec {
     if (dot < 0 || !MessageDigest.isEqual(mac, mac(payload))) {
       throw invalid("requestState failed verification");
     }
-    String[] parts = new String(payload, StandardCharsets.UTF_8).split("\n", -1);
+    String[] parts = new String(payload, StandardCharsets.UTF_8).split("\n", 6);
     if (parts.length != 6 || !"v1".equals(parts[0])) {
       throw invalid("requestState is not well formed");
     }

@@ -45,6 +45,15 @@ public final class ServerEngine {
   static final List<String> MODERN_VERSIONS = ProtocolVersion.newestFirst(Era.MODERN).stream()
       .map(ProtocolVersion::id).toList();
 
+  /** requestState values: a request waiting on this node, a handler's own state, or no state. */
+  private static final String WAITING = "c:";
+  private static final String RELAYED = "u:";
+  private static final String NO_STATE = "n";
+  /** Results that carry {@code ttlMs} and {@code cacheScope} in 2026-07-28. */
+  private static final java.util.Set<String> CACHEABLE = java.util.Set.of(McpMethods.TOOLS_LIST,
+      McpMethods.PROMPTS_LIST, McpMethods.RESOURCES_LIST, McpMethods.RESOURCES_TEMPLATES_LIST,
+      McpMethods.RESOURCES_READ);
+
   private final McpHandler handler;
   private final EngineSettings settings;
   private final LongSupplier clock;
@@ -212,6 +221,11 @@ public final class ServerEngine {
     }
   }
 
+  /** Sends keep-alives on the open {@code subscriptions/listen} streams. */
+  public void keepAlive() {
+    listens.all().forEach(stream -> stream.channel().keepAlive());
+  }
+
   /** Ends every listen stream gracefully and every session (the node is shutting down). */
   public void shutdown() {
     listens.closeAll();
@@ -315,18 +329,25 @@ public final class ServerEngine {
     }
     String name = nameOf(request);
     String state = Json.text(params, "requestState");
-    if (state != null) {
-      String id = codec.open(principal, request.method(), name, state);
-      Continuation waiting = continuations.get(id);
-      if (waiting == null || !waiting.principal().equals(principal)) {
-        throw new McpException(ErrorCodes.INVALID_PARAMS, "requestState refers to a request that is no longer "
-            + "waiting (it finished, expired, or its gateway node restarted); send the request again without it");
-      }
-      waiting.answer(params.get("inputResponses"));
-      return awaitRound(waiting, request, channel);
-    }
     ObjectNode clean = params.deepCopy();
-    clean.remove("inputResponses");
+    if (state != null) {
+      String value = codec.open(principal, request.method(), name, state);
+      if (value.startsWith(WAITING)) {
+        Continuation waiting = continuations.get(value.substring(WAITING.length()));
+        if (waiting == null || !waiting.principal().equals(principal)) {
+          throw new McpException(ErrorCodes.INVALID_PARAMS, "requestState refers to a request that is no longer "
+              + "waiting (it finished, expired, or its gateway node restarted); send the request again without it");
+        }
+        waiting.answer(params.get("inputResponses"));
+        return awaitRound(waiting, request, channel);
+      }
+      // The handler's own state (a stateless handler, or an upstream server's), verified: hand it back unwrapped.
+      if (value.startsWith(RELAYED)) {
+        clean.put("requestState", value.substring(RELAYED.length()));
+      } else {
+        clean.remove("requestState");
+      }
+    }
     Continuation continuation = new Continuation(newId(), principal, request.method(), name);
     Exchange exchange = new Exchange(principal, request.method(), clean, client, null, channel,
         (ex, method, p) -> askModern(continuation, ex, method, p), logLevel == null ? LogLevels.NONE : logLevel);
@@ -340,6 +361,10 @@ public final class ServerEngine {
 
   private CompletableFuture<ObjectNode> askModern(Continuation continuation, Exchange exchange, String method,
       ObjectNode params) {
+    if (!McpMethods.supportsInputRequired(exchange.method())) {
+      return CompletableFuture.failedFuture(new McpException(ErrorCodes.INVALID_REQUEST,
+          exchange.method() + " cannot ask the client for input in " + exchange.client().version().id()));
+    }
     String capability = capabilityFor(method);
     if (capability != null && !exchange.client().can(capability)) {
       ObjectNode data = Json.object();
@@ -382,7 +407,20 @@ public final class ServerEngine {
       continuations.remove(c.id());
       c.abandon("the request finished without the answer");
       Throwable failed = failure(c.result());
-      channel.complete(toResponse(request.id(), failed == null ? c.result().join() : null, failed, true));
+      ObjectNode result = failed == null ? c.result().join() : null;
+      if (result != null && "input_required".equals(Json.text(result, "resultType"))) {
+        result = relayed(c, result);
+      } else if (result != null && CACHEABLE.contains(c.method())) {
+        // 2026-07-28 caching hints are required on these results; without better knowledge: do not cache, and
+        // never share across users (what a user sees depends on who they are).
+        if (!result.has("ttlMs")) {
+          result.put("ttlMs", 0);
+        }
+        if (!result.has("cacheScope")) {
+          result.put("cacheScope", "private");
+        }
+      }
+      channel.complete(toResponse(request.id(), result, failed, true));
       return;
     }
     ObjectNode requests = c.takeRequests();
@@ -394,8 +432,23 @@ public final class ServerEngine {
     c.expiresAt(expires);
     ObjectNode result = Json.object().put("resultType", "input_required");
     result.set("inputRequests", requests);
-    result.put("requestState", codec.seal(c.principal(), c.method(), c.name(), expires, c.id()));
+    result.put("requestState", codec.seal(c.principal(), c.method(), c.name(), expires, WAITING + c.id()));
     channel.complete(JsonRpcResponse.success(request.id(), decorate(result)));
+  }
+
+  /**
+   * A handler answered {@code input_required} itself (it keeps no state between rounds, or relays an upstream
+   * server's questions): its {@code requestState} is wrapped in ours, so the client cannot forge or move it.
+   */
+  private ObjectNode relayed(Continuation c, ObjectNode result) {
+    if (!McpMethods.supportsInputRequired(c.method())) {
+      throw new McpException(ErrorCodes.INTERNAL_ERROR, c.method() + " cannot ask for input");
+    }
+    String inner = Json.text(result, "requestState");
+    long expires = clock.getAsLong() + settings.inputTtl().toMillis();
+    result.put("requestState", codec.seal(c.principal(), c.method(), c.name(), expires,
+        inner == null ? NO_STATE : RELAYED + inner));
+    return result;
   }
 
   /** Checks the per-request {@code _meta} envelope of a 2026-07-28 request. */
