@@ -148,8 +148,15 @@ public final class MultiServerMCPClient implements AutoCloseable {
     Catalog.Route route = catalog.toolRoute(name);
     ObjectNode params = Json.object().put("name", route.originalName());
     params.set("arguments", arguments == null || arguments.isNull() ? Json.object() : arguments);
-    return send(new McpCall(route.server(), McpMethods.TOOLS_CALL, params, context, timeout))
-        .thenApply(result -> new CallToolResult((ObjectNode) result));
+    CompletableFuture<JsonNode> sent = send(new McpCall(route.server(), McpMethods.TOOLS_CALL, params, context,
+        timeout));
+    CompletableFuture<CallToolResult> result = sent.thenApply(r -> new CallToolResult((ObjectNode) r));
+    result.whenComplete((v, e) -> {
+      if (result.isCancelled()) {
+        sent.cancel(true); // a derived future does not pass cancellation back by itself
+      }
+    });
+    return result;
   }
 
   /** Renders a prompt by its exposed name. */

@@ -116,7 +116,8 @@ public final class Gateway implements AutoCloseable {
       this.url = null;
     }
     // Keep-alive comments every few seconds: writing is how a server learns that a stream's client has gone.
-    housekeeping.scheduleWithFixedDelay(this::tidy, 5, 5, TimeUnit.SECONDS);
+    housekeeping.scheduleWithFixedDelay(this::tidy, b.keepAlive.toMillis(), b.keepAlive.toMillis(),
+        TimeUnit.MILLISECONDS);
   }
 
   public static Builder builder(GatewayConfig config) {
@@ -150,7 +151,6 @@ public final class Gateway implements AutoCloseable {
   private void tidy() {
     try {
       engine.expire();
-      engine.keepAlive();
       if (front != null) {
         front.housekeeping(engine::isOpen);
       }
@@ -194,6 +194,7 @@ public final class Gateway implements AutoCloseable {
     private int maxBodyBytes = HttpFront.Settings.DEFAULT_MAX_BODY_BYTES;
     private int maxStreams = HttpFront.Settings.DEFAULT_MAX_STREAMS;
     private List<String> authorizationServers = List.of();
+    private java.time.Duration keepAlive = java.time.Duration.ofSeconds(5);
 
     private Builder(GatewayConfig config) {
       this.config = Objects.requireNonNull(config);
@@ -225,6 +226,15 @@ public final class Gateway implements AutoCloseable {
     public Builder limits(int maxBody, int maxStreamsPerPrincipal) {
       this.maxBodyBytes = maxBody;
       this.maxStreams = maxStreamsPerPrincipal;
+      return this;
+    }
+
+    /**
+     * How often running requests and open streams get a keep-alive (default 5 s): a client that went away — which
+     * for a 2026-07-28 client is how it cancels — is noticed within about twice this.
+     */
+    public Builder keepAlive(java.time.Duration value) {
+      this.keepAlive = value;
       return this;
     }
 

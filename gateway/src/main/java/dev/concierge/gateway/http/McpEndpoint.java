@@ -35,6 +35,8 @@ final class McpEndpoint {
   private final Map<String, Map<String, EventStream>> streams = new ConcurrentHashMap<>();
   private final Map<Principal, AtomicLong> openStreams = new ConcurrentHashMap<>();
   private final AtomicLong nextStream = new AtomicLong(1);
+  /** Requests still running: their channels get keep-alives, so a client that left is noticed. */
+  private final java.util.Set<PostChannel> running = ConcurrentHashMap.newKeySet();
 
   McpEndpoint(ServerEngine engine, int maxBodyBytes, int maxStreamsPerPrincipal) {
     this.engine = engine;
@@ -125,6 +127,7 @@ final class McpEndpoint {
       Map<String, EventStream> kept = streams.computeIfAbsent(session.id(), k -> new ConcurrentHashMap<>());
       PostChannel channel = new PostChannel(response, callback, false, Http.accepts(headers, "text/event-stream"),
           "p" + nextStream.getAndIncrement(), s -> keep(kept, s), () -> { });
+      running.add(channel);
       engine.request(session.principal(), session, rpc, channel);
     }
   }
@@ -158,6 +161,7 @@ final class McpEndpoint {
     };
     PostChannel channel = new PostChannel(response, callback, true, listen || Http.accepts(headers,
         "text/event-stream"), "m", null, onGone);
+    running.add(channel);
     cancel[0] = engine.request(principal, null, rpc, channel);
     if (listen) {
       Runnable close = cancel[0];
@@ -245,8 +249,10 @@ final class McpEndpoint {
     callback.succeeded();
   }
 
-  /** Ends idle keep-alive-less streams' bookkeeping; called periodically. */
+  /** Keep-alives on every running request and every open stream; called periodically. */
   void keepAlive() {
+    running.removeIf(PostChannel::isDone);
+    running.forEach(PostChannel::keepAlive);
     for (Map<String, EventStream> kept : streams.values()) {
       for (EventStream s : kept.values()) {
         s.keepAlive();

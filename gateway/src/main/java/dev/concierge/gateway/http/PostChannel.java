@@ -45,25 +45,41 @@ final class PostChannel implements Channel {
     if (done || !acceptsSse) {
       return; // a JSON-only client cannot receive anything before its response
     }
-    if (stream == null) {
-      response.setStatus(200);
-      Http.sseHeaders(response);
-      writer = new ResponseWriter(response, callback, e -> onGone.run());
-      stream = new EventStream(streamId);
-      stream.attach(writer, 0);
-      if (registerStream != null) {
-        registerStream.accept(stream);
-        stream.prime();
-      }
-    }
+    openStream();
     stream.send(message, false);
   }
 
+  /**
+   * Keeps a long request's connection watched: a request still running at a keep-alive tick switches to SSE (when
+   * the client accepts it) and gets a comment, because writing is the only way a server learns that the client went
+   * away — which, in 2026-07-28, is how a client cancels.
+   */
   @Override
   public synchronized void keepAlive() {
-    if (stream != null && !done) {
-      stream.keepAlive();
+    if (done || !acceptsSse) {
+      return;
     }
+    openStream();
+    stream.keepAlive();
+  }
+
+  private void openStream() {
+    if (stream != null) {
+      return;
+    }
+    response.setStatus(200);
+    Http.sseHeaders(response);
+    writer = new ResponseWriter(response, callback, e -> onGone.run());
+    stream = new EventStream(streamId);
+    stream.attach(writer, 0);
+    if (registerStream != null) {
+      registerStream.accept(stream);
+      stream.prime();
+    }
+  }
+
+  synchronized boolean isDone() {
+    return done;
   }
 
   @Override

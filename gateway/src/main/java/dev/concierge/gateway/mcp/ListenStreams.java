@@ -29,6 +29,13 @@ final class ListenStreams {
       return honored.path(filterKey).asBoolean(false);
     }
 
+    /** The resource URIs this stream watches. */
+    List<String> uris() {
+      List<String> out = new java.util.ArrayList<>();
+      honored.path("resourceSubscriptions").forEach(u -> out.add(u.asText()));
+      return out;
+    }
+
     boolean watches(String uri) {
       for (JsonNode u : honored.path("resourceSubscriptions")) {
         if (u.asText().equals(uri)) {
@@ -61,8 +68,9 @@ final class ListenStreams {
     return stream;
   }
 
-  void close(Stream stream) {
-    open.remove(stream);
+  /** Forgets a stream; {@code false} when it was already gone. */
+  boolean close(Stream stream) {
+    return open.remove(stream);
   }
 
   List<Stream> all() {

@@ -49,6 +49,8 @@ public final class ServerEngine {
   private static final String WAITING = "c:";
   private static final String RELAYED = "u:";
   private static final String NO_STATE = "n";
+  /** The answer to a request its client cancelled, where the transport needs one to end the exchange. */
+  private static final int REQUEST_CANCELLED = -32800;
   /** Results that carry {@code ttlMs} and {@code cacheScope} in 2026-07-28. */
   private static final java.util.Set<String> CACHEABLE = java.util.Set.of(McpMethods.TOOLS_LIST,
       McpMethods.PROMPTS_LIST, McpMethods.RESOURCES_LIST, McpMethods.RESOURCES_TEMPLATES_LIST,
@@ -221,11 +223,6 @@ public final class ServerEngine {
     }
   }
 
-  /** Sends keep-alives on the open {@code subscriptions/listen} streams. */
-  public void keepAlive() {
-    listens.all().forEach(stream -> stream.channel().keepAlive());
-  }
-
   /** Ends every listen stream gracefully and every session (the node is shutting down). */
   public void shutdown() {
     listens.closeAll();
@@ -323,7 +320,13 @@ public final class ServerEngine {
             .asBoolean(false);
         ListenStreams.Stream stream = listens.open(principal, request.id(), filter == null ? Json.object() : filter,
             subscribe, channel);
-        return () -> listens.close(stream);
+        List<String> uris = stream.uris();
+        uris.forEach(uri -> handler.subscribed(principal, uri));
+        return () -> {
+          if (listens.close(stream)) {
+            uris.forEach(uri -> handler.unsubscribed(principal, uri));
+          }
+        };
       }
       default -> { }
     }
@@ -519,6 +522,9 @@ public final class ServerEngine {
       return JsonRpcResponse.success(id, modern ? complete(value) : value);
     }
     Throwable cause = unwrap(error);
+    if (cause instanceof java.util.concurrent.CancellationException) {
+      return JsonRpcResponse.failure(id, new JsonRpcError(REQUEST_CANCELLED, "Request cancelled", null));
+    }
     if (cause instanceof McpException e) {
       return JsonRpcResponse.failure(id, e.toError());
     }
