@@ -93,7 +93,9 @@ public final class Gateway implements AutoCloseable {
       pool.setName("concierge-http");
       pool.setDaemon(true);
       this.jetty = new Server(pool);
-      ServerConnector connector = new ServerConnector(jetty);
+      org.eclipse.jetty.server.HttpConfiguration http = new org.eclipse.jetty.server.HttpConfiguration();
+      http.setSendServerVersion(false); // nothing for a scanner to match against known vulnerabilities
+      ServerConnector connector = new ServerConnector(jetty, new org.eclipse.jetty.server.HttpConnectionFactory(http));
       connector.setHost(b.host);
       connector.setPort(b.port);
       jetty.addConnector(connector);

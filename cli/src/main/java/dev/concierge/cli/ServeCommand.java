@@ -1,0 +1,94 @@
+package dev.concierge.cli;
+
+import dev.concierge.client.ServerStatus;
+import dev.concierge.gateway.Gateway;
+import dev.concierge.gateway.GatewayConfig;
+import dev.concierge.gateway.auth.ApiKeyAuthenticator;
+import dev.concierge.gateway.auth.Authenticator;
+import dev.concierge.gateway.auth.FileKeyStore;
+import dev.concierge.gateway.auth.JwtAuthenticator;
+import dev.concierge.gateway.auth.JwtSettings;
+import dev.concierge.gateway.auth.LocalTokenAuthenticator;
+import dev.concierge.gateway.auth.NoAuthenticator;
+import dev.concierge.gateway.auth.Secrets;
+import dev.concierge.gateway.mcp.EngineSettings;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code concierge serve}: the gateway over Streamable HTTP until interrupted. */
+@Command(name = "serve", description = "Serve every configured server behind one MCP endpoint (Streamable HTTP at "
+    + "/mcp, both protocol eras; legacy HTTP+SSE at /sse).")
+final class ServeCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "An mcpServers JSON file, with an "
+      + "optional \"gateway\" section.")
+  Path config;
+
+  @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+  String host;
+
+  @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks one).")
+  int port;
+
+  @Option(names = "--store", paramLabel = "DIR", description = "Data directory (default: ~/.concierge).")
+  Path store;
+
+  @Option(names = "--auth", defaultValue = "local", description = "local (one user, a token; default), none (loopback "
+      + "only), keys (API keys: concierge users), jwt (bearer JWTs checked against the config's gateway.jwt).")
+  String auth;
+
+  @Option(names = "--token", paramLabel = "T", description = "The local token (default: $CONCIERGE_TOKEN, else one "
+      + "generated on first start and kept in the store).")
+  String token;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    GatewayConfig gatewayConfig = GatewayConfig.read(config);
+    Path dir = StoreDir.resolve(store);
+    Authenticator authenticator = authenticator(dir, gatewayConfig, out);
+    Gateway.Builder builder = Gateway.builder(gatewayConfig).listen(host, port).authenticator(authenticator);
+    if (authenticator instanceof JwtAuthenticator) {
+      builder.authorizationServers(java.util.List.of(JwtSettings.fromJson(gatewayConfig.jwt()).issuer()));
+    }
+    try (Gateway gateway = builder
+        .engine(EngineSettings.defaults(Secrets.keyFile(dir.resolve("state-key"))))
+        .start()) {
+      for (ServerStatus s : gateway.servers()) {
+        err.println(s.error() == null ? "server '" + s.name() + "': " + s.toolCount() + " tools"
+            : "warning: server '" + s.name() + "': " + s.error());
+      }
+      out.println("Concierge gateway listening on " + gateway.url() + " (auth: " + auth + ")");
+      out.flush();
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+    }
+    return 0;
+  }
+
+  private Authenticator authenticator(Path dir, GatewayConfig gatewayConfig, PrintWriter out) throws Exception {
+    return switch (auth) {
+      case "none" -> new NoAuthenticator();
+      case "local" -> {
+        String explicit = token != null ? token : System.getenv("CONCIERGE_TOKEN");
+        LocalTokenAuthenticator local = LocalTokenAuthenticator.fromStore(dir, explicit);
+        if (local.generated()) {
+          out.println("Generated a local token (shown once; kept in " + dir + "): " + local.token());
+        }
+        yield local;
+      }
+      case "keys" -> new ApiKeyAuthenticator(new FileKeyStore(dir));
+      case "jwt" -> new JwtAuthenticator(JwtSettings.fromJson(gatewayConfig.jwt()));
+      default -> throw new IllegalArgumentException("--auth must be local, none, keys or jwt, not '" + auth + "'");
+    };
+  }
+}
