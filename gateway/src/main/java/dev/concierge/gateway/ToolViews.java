@@ -1,9 +1,9 @@
 package dev.concierge.gateway;
 
+import dev.concierge.client.internal.Globs;
 import dev.concierge.gateway.auth.Principal;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Which tools (and prompts) each principal may see and call, from the config's {@code views} rules. A rule applies to
@@ -55,23 +55,6 @@ public final class ToolViews {
   }
 
   private static boolean matchesAny(List<String> globs, String name) {
-    for (String glob : globs) {
-      if (glob(glob).matcher(name).matches()) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static Pattern glob(String glob) {
-    StringBuilder regex = new StringBuilder();
-    for (char c : glob.toCharArray()) {
-      switch (c) {
-        case '*' -> regex.append(".*");
-        case '?' -> regex.append('.');
-        default -> regex.append(Pattern.quote(String.valueOf(c)));
-      }
-    }
-    return Pattern.compile(regex.toString());
+    return globs.stream().anyMatch(glob -> Globs.matches(glob, name));
   }
 }

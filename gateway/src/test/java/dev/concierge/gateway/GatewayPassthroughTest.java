@@ -56,12 +56,9 @@ class GatewayPassthroughTest {
   }
 
   private static MultiServerMCPClient client(String version, ClientEvents events) {
-    ServerConfig.Builder server = ServerConfig.http("gw", gateway.url().toString()).prefix("").protocol(version);
-    MultiServerMCPClient client = events.install(MultiServerMCPClient.builder().server(server.build())).build();
-    client.start();
-    assertThat(client.servers().get(0).error()).isNull();
-    return client;
+    return GatewayClients.client(gateway, version, events);
   }
+
 
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"2025-11-25", "2026-07-28"})

@@ -14,7 +14,8 @@ public final class Globs {
     return allow.isEmpty() || allow.stream().anyMatch(g -> matches(g, name));
   }
 
-  static boolean matches(String glob, String name) {
+  /** Whether {@code name} matches {@code glob} ({@code *} any run of characters, {@code ?} one). */
+  public static boolean matches(String glob, String name) {
     if (glob.indexOf('*') < 0 && glob.indexOf('?') < 0) {
       return glob.equals(name);
     }

@@ -95,7 +95,10 @@ final class ModernHttpHandler extends Handler.Abstract {
   private void serve(JsonRpcRequest rpc, Map<String, String> headers, Response response, Callback callback)
       throws IOException {
     JsonRpcError invalid = McpMethods.INITIALIZE.equals(rpc.method()) ? dispatcher.checkEnvelope(rpc)
-        : ModernHeaders.check(rpc, headers, dispatcher.catalog());
+        : dev.concierge.protocol.HeaderRules.check(rpc, headers, name -> {
+          com.fasterxml.jackson.databind.node.ObjectNode tool = dispatcher.catalog().tool(name);
+          return tool == null ? null : tool.get("inputSchema");
+        });
     if (invalid == null) {
       invalid = dispatcher.checkEnvelope(rpc);
     }

@@ -9,9 +9,9 @@
  * legacy). Every peer offers the same small surface ({@code echo}, {@code ask-name}, {@code slow}, a resource, a
  * template, a prompt), so one contract ({@link dev.concierge.client.eras.AbstractEraContractTest}) runs against each.
  *
- * <p>The modern test server is split by concern so it can grow into Concierge's own server side: {@code
- * ModernDispatcher} (envelope checks, routing), {@code ModernCatalog} (what it serves), {@code ModernHeaders} (HTTP
- * header/body validation), {@code ListenHub} ({@code subscriptions/listen} streams), {@code RequestStateCodec}
+ * <p>The modern test server is split by concern: {@code ModernDispatcher} (envelope checks, routing), {@code
+ * ModernCatalog} (what it serves), the protocol module's {@code HeaderRules} (HTTP header/body validation), {@code
+ * ListenHub} ({@code subscriptions/listen} streams), {@code RequestStateCodec}
  * (signed MRTR state), and the two bindings {@code ModernHttpHandler} and {@code ModernStdioServer}.
  */
 package dev.concierge.client.eras;

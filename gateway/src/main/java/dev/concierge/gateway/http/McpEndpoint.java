@@ -4,6 +4,7 @@ import dev.concierge.gateway.auth.Principal;
 import dev.concierge.gateway.mcp.DownstreamSession;
 import dev.concierge.gateway.mcp.ServerEngine;
 import dev.concierge.protocol.ErrorCodes;
+import dev.concierge.protocol.HeaderRules;
 import dev.concierge.protocol.Json;
 import dev.concierge.protocol.JsonRpcError;
 import dev.concierge.protocol.JsonRpcMessage;

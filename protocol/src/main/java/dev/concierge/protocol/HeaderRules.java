@@ -1,25 +1,19 @@
-package dev.concierge.gateway.http;
+package dev.concierge.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.concierge.protocol.ErrorCodes;
-import dev.concierge.protocol.Json;
-import dev.concierge.protocol.JsonRpcError;
-import dev.concierge.protocol.JsonRpcRequest;
-import dev.concierge.protocol.McpMethods;
-import dev.concierge.protocol.MetaKeys;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 
 /**
- * The gateway side of the 2026-07-28 Streamable HTTP request metadata: {@code MCP-Protocol-Version}, {@code Mcp-Method},
+ * The server side of the 2026-07-28 Streamable HTTP request metadata: {@code MCP-Protocol-Version}, {@code Mcp-Method},
  * {@code Mcp-Name} and the {@code Mcp-Param-*} headers of {@code x-mcp-header} tool parameters must be present and
  * agree with the body, after decoding the {@code =?base64?...?=} form. Any failure is a {@code -32020}
  * {@code HeaderMismatch}, answered with HTTP 400.
  */
-final class HeaderRules {
+public final class HeaderRules {
   private static final String PREFIX = "=?base64?";
   private static final String SUFFIX = "?=";
 
@@ -29,8 +23,9 @@ final class HeaderRules {
    * What is wrong with the headers of {@code request}, or {@code null}.
    *
    * @param headers request headers with lower-case names
+   * @param inputSchema the input schema of a tool by name ({@code null} when unknown), for its {@code Mcp-Param-*}
    */
-  static JsonRpcError check(JsonRpcRequest request, Map<String, String> headers,
+  public static JsonRpcError check(JsonRpcRequest request, Map<String, String> headers,
       java.util.function.Function<String, JsonNode> inputSchema) {
     ObjectNode params = request.paramsOrEmpty();
     String version = headers.get("mcp-protocol-version");
@@ -115,7 +110,7 @@ final class HeaderRules {
   }
 
   /** The value a header carries: plain visible ASCII, or the Base64 sentinel form. */
-  static String decode(String value) {
+  public static String decode(String value) {
     for (char c : value.toCharArray()) {
       if (c != '\t' && (c < 0x20 || c > 0x7e)) {
         throw new IllegalArgumentException("invalid character in header value");
