@@ -65,14 +65,32 @@ final class Http {
     return accept != null && (accept.contains(type) || accept.contains("*/*"));
   }
 
-  /** Reads at most {@code max} bytes of body; {@code null} when it is longer. */
-  static String body(Request request, int max) throws java.io.IOException {
-    if (request.getLength() > max) {
-      return null;
+  /**
+   * Reads and drops the body of a request refused before it was read (up to {@code max} bytes): a connection with
+   * unread content cannot serve the client's next request, and a client reusing it would see a reset instead.
+   */
+  static void discardBody(Request request, int max) {
+    try (java.io.InputStream in = Content.Source.asInputStream(request)) {
+      in.skipNBytes(Math.min(Math.max(0, request.getLength()), max));
+    } catch (java.io.IOException e) {
+      // the connection is closing anyway
     }
+  }
+
+  /**
+   * Reads at most {@code max} bytes of body; {@code null} when it is longer. The rest of an oversized body is read
+   * and dropped (up to a bound), so that the client, still sending, receives the 413 instead of a reset connection.
+   */
+  static String body(Request request, int max) throws java.io.IOException {
     try (java.io.InputStream in = Content.Source.asInputStream(request)) {
       byte[] bytes = in.readNBytes(max + 1);
-      return bytes.length > max ? null : new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      if (bytes.length <= max) {
+        return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+      }
+      in.skipNBytes(Math.min(Math.max(0, request.getLength() - bytes.length), 8L * max));
+      return null;
+    } catch (java.io.EOFException e) {
+      return null;
     }
   }
 }

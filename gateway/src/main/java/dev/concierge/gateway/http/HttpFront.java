@@ -61,6 +61,7 @@ public final class HttpFront extends Handler.Abstract {
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String refused = guard.check(request.getHeaders().get(HttpHeader.HOST), origin);
     if (refused != null) {
+      Http.discardBody(request, settings.maxBodyBytes());
       Http.error(response, callback, 403, null, ErrorCodes.INVALID_REQUEST, refused);
       return true;
     }
@@ -79,6 +80,7 @@ public final class HttpFront extends Handler.Abstract {
     boolean known = path.equals(MCP_PATH) || path.equals(LegacySseEndpoint.SSE_PATH)
         || path.equals(LegacySseEndpoint.MESSAGES_PATH);
     if (!known) {
+      Http.discardBody(request, settings.maxBodyBytes());
       Http.error(response, callback, 404, null, ErrorCodes.INVALID_REQUEST, "Not found: the MCP endpoint is "
           + MCP_PATH);
       return true;
@@ -87,6 +89,7 @@ public final class HttpFront extends Handler.Abstract {
     try {
       principal = authenticator.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
     } catch (AuthException e) {
+      Http.discardBody(request, settings.maxBodyBytes());
       unauthorized(request, response, callback, e);
       return true;
     }
