@@ -53,6 +53,7 @@ public final class Gateway implements AutoCloseable {
     this.workers = Executors.newCachedThreadPool(r -> daemon(r, "concierge-gateway-" + threads.incrementAndGet()));
     this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "concierge-gateway-housekeeping"));
     AtomicReference<ServerEngine> engineRef = new AtomicReference<>();
+    AtomicReference<GatewayHandler> handlerRef = new AtomicReference<>();
     this.client = MultiServerMCPClient.builder()
         .servers(b.config.servers())
         .clientInfo("concierge-gateway", dev.concierge.client.Version.CURRENT)
@@ -77,6 +78,9 @@ public final class Gateway implements AutoCloseable {
           if (engine == null) {
             return;
           }
+          if (McpMethods.NOTIFICATION_TOOLS_LIST_CHANGED.equals(what)) {
+            handlerRef.get().toolsChanged();
+          }
           if (McpMethods.NOTIFICATION_RESOURCES_UPDATED.equals(what)) {
             engine.resourceUpdated(uri, p -> true);
           } else {
@@ -86,6 +90,7 @@ public final class Gateway implements AutoCloseable {
         .build();
     this.client.start();
     GatewayHandler handler = new GatewayHandler(client, b.config.views(), b.config.upstreamTimeout(), workers);
+    handlerRef.set(handler);
     this.engine = new ServerEngine(handler, b.engineSettings, System::currentTimeMillis);
     engineRef.set(engine);
     if (b.http) {

@@ -45,6 +45,15 @@ public final class GatewayHandler implements McpHandler {
   private final Duration upstreamTimeout;
   private final Executor executor;
   private final Map<String, AtomicInteger> subscriptions = new ConcurrentHashMap<>();
+  private volatile ToolSnapshot tools;
+
+  /**
+   * The aggregated tool list and its index by exposed name, reused for a short while: naming and sorting every
+   * server's tools is work, and tools/call needs only a lookup. A list change from any server drops it at once.
+   */
+  private record ToolSnapshot(long builtAtNanos, Listing<NamedTool> listing, Map<String, NamedTool> byName) {}
+
+  private static final long SNAPSHOT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   public GatewayHandler(MultiServerMCPClient client, ToolViews views, Duration upstreamTimeout, Executor executor) {
     this.client = client;
@@ -68,6 +77,29 @@ public final class GatewayHandler implements McpHandler {
     return new ServerDescription("concierge-gateway", dev.concierge.client.Version.CURRENT,
         "Tools, prompts and resources of several MCP servers behind one endpoint. Tool and prompt names are "
             + "prefixed with their server's name.", caps);
+  }
+
+  /** A server said its tools changed: the next request lists them again. */
+  void toolsChanged() {
+    tools = null;
+  }
+
+  private ToolSnapshot tools() {
+    ToolSnapshot s = tools;
+    if (s == null || System.nanoTime() - s.builtAtNanos > SNAPSHOT_NANOS) {
+      Listing<NamedTool> listing = client.listTools();
+      Map<String, NamedTool> byName = new java.util.HashMap<>();
+      listing.items().forEach(t -> byName.put(t.name(), t));
+      s = new ToolSnapshot(System.nanoTime(), listing, byName);
+      tools = s;
+    }
+    return s;
+  }
+
+  /** Whether routing a tool call can proceed on the caller's thread (nothing to list first). */
+  private boolean toolsFresh() {
+    ToolSnapshot s = tools;
+    return s != null && System.nanoTime() - s.builtAtNanos <= SNAPSHOT_NANOS;
   }
 
   @Override
@@ -137,12 +169,12 @@ public final class GatewayHandler implements McpHandler {
   }
 
   private ObjectNode listTools(Principal principal) {
-    Listing<NamedTool> listing = client.listTools();
+    Listing<NamedTool> listing = tools().listing();
     ObjectNode result = Json.object();
-    ArrayNode tools = result.putArray("tools");
+    ArrayNode array = result.putArray("tools");
     for (NamedTool t : listing.items()) {
       if (views.visible(principal, t.name())) {
-        tools.add(t.tool().withName(t.name()).toJson());
+        array.add(t.tool().toJson());
       }
     }
     return withStatuses(result, listing.servers());
@@ -191,7 +223,7 @@ public final class GatewayHandler implements McpHandler {
   // ---- calls ----
 
   private CompletableFuture<ObjectNode> callTool(Exchange exchange, ObjectNode params) {
-    return async(() -> {
+    Work<McpCall> route = () -> {
       String name = Json.text(params, "name");
       NamedTool tool = name == null ? null : findTool(exchange.principal(), name);
       if (tool == null) {
@@ -201,7 +233,15 @@ public final class GatewayHandler implements McpHandler {
       JsonNode arguments = params.get("arguments");
       upstream.set("arguments", arguments == null || arguments.isNull() ? Json.object() : arguments);
       return new McpCall(tool.server(), McpMethods.TOOLS_CALL, upstream, context(exchange), upstreamTimeout);
-    }).thenCompose(call -> forward(exchange, call));
+    };
+    if (toolsFresh()) { // the common case: a map lookup, no reason to change threads
+      try {
+        return forward(exchange, route.run());
+      } catch (RuntimeException e) {
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    return async(route).thenCompose(call -> forward(exchange, call));
   }
 
   private CompletableFuture<ObjectNode> getPrompt(Exchange exchange, ObjectNode params) {
@@ -270,7 +310,7 @@ public final class GatewayHandler implements McpHandler {
     if (!views.visible(principal, name)) {
       return null;
     }
-    return client.listTools().items().stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    return tools().byName().get(name);
   }
 
   /**
