@@ -16,6 +16,15 @@ const transport = mode === 'sse'
   : new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers } });
 try {
   await client.connect(transport);
+  // Every progress notification that reached the client, read off the transport: the SDK hands a notification to its
+  // handler a microtask late, so one that arrives in the same read as its call's response (which the legacy SSE
+  // transport's EventSource dispatches synchronously) is dropped by the SDK as an unknown token. The wire is exact.
+  const progressOnWire = [];
+  const onmessage = transport.onmessage;
+  transport.onmessage = (message, extra) => {
+    if (message.method === 'notifications/progress') progressOnWire.push(message.params.progress);
+    onmessage?.(message, extra);
+  };
   const tools = (await client.listTools()).tools.map((t) => t.name);
   const echo = await client.callTool({ name: 'everything__echo', arguments: { message: 'hi' } });
   const progress = [];
@@ -24,7 +33,8 @@ try {
   const elicited = await client.callTool({ name: 'everything__trigger-elicitation-request', arguments: {} });
   console.log(JSON.stringify({
     protocolVersion: transport.protocolVersion ?? null, sessionId: transport.sessionId ?? null, tools,
-    echo: echo.content[0].text, progress, elicited: elicited.content.map((c) => c.text).join('\n'),
+    echo: echo.content[0].text, progress, progressOnWire,
+    elicited: elicited.content.map((c) => c.text).join('\n'),
   }));
   await client.close();
 } catch (e) {

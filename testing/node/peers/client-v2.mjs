@@ -21,8 +21,9 @@ try {
   } catch (e) {
     elicited = `error: ${e?.message ?? e}`;
   }
-  console.log(JSON.stringify({ protocolVersion: transport.protocolVersion ?? null, tools, echo: echo.content[0].text,
-    elicited }));
+  console.log(JSON.stringify({ protocolVersion: client.getNegotiatedProtocolVersion() ?? null,
+    era: client.getProtocolEra() ?? null, transportProtocolVersion: transport.protocolVersion ?? null, tools,
+    echo: echo.content[0].text, elicited }));
   await client.close();
 } catch (e) {
   console.error(e?.stack ?? String(e));

@@ -50,31 +50,36 @@ class DownstreamClientsTest {
   void typeScriptSdkV1OverStreamableHttp(@TempDir Path dir) throws Exception {
     JsonNode seen = runNode(dir, "peers/client-v1.mjs", gateway.url().toString(), "http");
     assertThat(seen.path("protocolVersion").asText()).isEqualTo("2025-11-25");
+    assertThat(seen.path("sessionId").asText()).as("Mcp-Session-Id").isNotEmpty();
     assertCommon(seen);
-    assertProgress(seen);
+    assertThat(doubles(seen.path("progressOnWire"))).containsExactly(1.0, 2.0, 3.0);
+    // This transport hands the SDK one message per stream read, so its progress handler sees every notification.
+    assertThat(doubles(seen.path("progress"))).containsExactly(1.0, 2.0, 3.0);
   }
 
   @Test
   void typeScriptSdkV1OverLegacySse(@TempDir Path dir) throws Exception {
     JsonNode seen = runNode(dir, "peers/client-v1.mjs", gateway.url().resolve("/sse").toString(), "sse");
     assertCommon(seen);
-    assertProgress(seen);
+    assertThat(doubles(seen.path("progressOnWire"))).containsExactly(1.0, 2.0, 3.0);
+    // The SDK runs a notification's handler a microtask late, and its EventSource dispatches every event of one read
+    // synchronously: a notification read together with its call's response is dropped on the SDK's side as an
+    // unknown token (seen here as [1, 2] in about one run of five). So the handler saw a prefix of what arrived.
+    List<Double> handled = doubles(seen.path("progress"));
+    assertThat(handled).hasSizeLessThanOrEqualTo(3).isEqualTo(List.of(1.0, 2.0, 3.0).subList(0, handled.size()));
   }
 
-  /**
-   * Progress came through while the call ran. The SDK handles a notification a microtask after a response that
-   * arrived in the same read, so the last one may be dropped on its side: at least two, in order, is the check.
-   */
-  private static void assertProgress(JsonNode seen) {
-    List<Double> progress = new ArrayList<>();
-    seen.path("progress").forEach(p -> progress.add(p.asDouble()));
-    assertThat(progress).hasSizeGreaterThanOrEqualTo(2).isSorted().startsWith(1.0, 2.0);
+  private static List<Double> doubles(JsonNode array) {
+    List<Double> values = new ArrayList<>();
+    array.forEach(v -> values.add(v.asDouble()));
+    return values;
   }
 
   @Test
   void typeScriptSdkV2Negotiates20260728AndAnswersQuestionsByInputRequired(@TempDir Path dir) throws Exception {
     JsonNode seen = runNode(dir, "peers/client-v2.mjs", gateway.url().toString());
     assertThat(seen.path("protocolVersion").asText()).isEqualTo("2026-07-28");
+    assertThat(seen.path("era").asText()).as("Client.getProtocolEra()").isEqualTo("modern");
     assertCommon(seen);
   }
 
@@ -84,7 +89,7 @@ class DownstreamClientsTest {
             gateway.url().resolve("/").toString()).endpoint("/mcp").build())
         .requestTimeout(Duration.ofSeconds(30)).build();
     try {
-      client.initialize();
+      assertThat(client.initialize().protocolVersion()).isEqualTo("2025-11-25");
       assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name).contains("everything__echo");
       McpSchema.CallToolResult result = client.callTool(new McpSchema.CallToolRequest("everything__echo",
           Map.of("message", "hi")));
@@ -103,16 +108,17 @@ class DownstreamClientsTest {
     assertThat(Json.parse(call).at("/content/0/text").asText()).isEqualTo("Echo: hi");
   }
 
-  /** The Inspector's command-line mode against the gateway; its catalog file goes to {@code dir}. */
+  /** The Inspector's command-line mode against the gateway; its catalog and home files go to {@code dir}. */
   private static String inspector(Path dir, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(NodePeers.node().toString(),
         NodePeers.module("@modelcontextprotocol/inspector/clients/launcher/build/index.js").toString(), "--cli",
-        gateway.url().toString()));
+        gateway.url().toString(), "--transport", "http"));
     command.addAll(List.of(args));
     Path out = dir.resolve("inspector-stdout.txt");
     Path err = dir.resolve("inspector-stderr.txt");
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().put("MCP_CATALOG_PATH", dir.resolve("catalog.json").toString());
+    builder.environment().put("HOME", dir.toString()); // its storage and secrets files go under ~/.mcp-inspector
     Process process = builder.start();
     try {
       assertThat(process.waitFor(90, TimeUnit.SECONDS)).as("the Inspector CLI finished").isTrue();
