@@ -1,0 +1,58 @@
+package dev.concierge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.concierge.protocol.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code concierge memory} in-process (lexical recall, so no model is loaded): what a user types and sees. */
+class MemoryCommandTest {
+  private record Run(int exit, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void rememberRecallExportImportForget(@TempDir Path dir) throws Exception {
+    String store = dir.toString();
+    Run remembered = run("memory", "remember", "Alice takes her coffee black", "--store", store, "--user", "alice",
+        "--kind", "preference", "--meta", "source=chat", "--lexical");
+    assertThat(remembered.exit()).isZero();
+    String id = remembered.out().strip();
+    Run recall = run("memory", "recall", "coffee", "--store", store, "--user", "alice", "--lexical");
+    assertThat(Json.parse(recall.out()).get(0).path("id").asText()).isEqualTo(id);
+    assertThat(Json.parse(recall.out()).get(0).at("/metadata/source").asText()).isEqualTo("chat");
+    assertThat(Json.parse(run("memory", "recall", "coffee", "--store", store, "--user", "bob", "--lexical").out()))
+        .isEmpty();
+
+    Path queries = dir.resolve("q.jsonl");
+    Files.writeString(queries, "{\"query\":\"coffee\",\"k\":1}\n{\"query\":\"tea\"}\n");
+    String[] lines = run("memory", "recall", "--queries", queries.toString(), "--store", store, "--user", "alice",
+        "--lexical").out().strip().split("\n");
+    assertThat(lines).hasSize(2);
+    assertThat(Json.parse(lines[1])).isEmpty();
+
+    Path exported = dir.resolve("alice.jsonl");
+    Files.writeString(exported, run("memory", "export", "--store", store, "--user", "alice", "--lexical").out());
+    assertThat(run("memory", "import", exported.toString(), "--store", store, "--user", "carol", "--lexical").out())
+        .contains("imported 1");
+
+    Run forgot = run("memory", "forget", id, "--store", store, "--user", "alice", "--lexical");
+    assertThat(Json.parse(forgot.out()).path("ids").get(0).asText()).isEqualTo(id);
+    assertThat(Json.parse(run("memory", "recall", "coffee", "--store", store, "--user", "alice", "--lexical").out()))
+        .isEmpty();
+
+    Run bad = run("memory", "remember", " ", "--store", store, "--user", "alice", "--lexical");
+    assertThat(bad.exit()).isEqualTo(Main.USAGE);
+    assertThat(bad.err()).contains("a memory needs text");
+  }
+}

@@ -1,0 +1,449 @@
+package dev.concierge.context;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.concierge.protocol.Json;
+import dev.concierge.protocol.McpException;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.apache.lucene.analysis.Analyzer;
+import org.apache.lucene.analysis.TokenStream;
+import org.apache.lucene.analysis.en.EnglishAnalyzer;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.document.Document;
+import org.apache.lucene.document.LongPoint;
+import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.IndexWriter;
+import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.Term;
+import org.apache.lucene.search.BooleanClause;
+import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.IndexSearcher;
+import org.apache.lucene.search.KnnFloatVectorQuery;
+import org.apache.lucene.search.MatchNoDocsQuery;
+import org.apache.lucene.search.Query;
+import org.apache.lucene.search.ScoreDoc;
+import org.apache.lucene.search.SearcherManager;
+import org.apache.lucene.search.Sort;
+import org.apache.lucene.search.SortField;
+import org.apache.lucene.search.TermQuery;
+import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.FSDirectory;
+
+/**
+ * The default store: one directory holding a Lucene index in which every memory version is one document — record,
+ * BM25 text index and HNSW vector together, so a write is one atomic, durable commit (a memory whose
+ * {@code remember} returned survives {@code kill -9}) and a forget can be proven: the segments that held it are
+ * rewritten without it before the receipt is issued.
+ *
+ * <p>Recall fuses a lexical ranking (BM25 over English-analysed text) and, with an {@link Embedder}, a semantic one
+ * (nearest neighbours of the query's embedding) by reciprocal rank fusion. The owner, current-version, expiry and
+ * the caller's filters are one Lucene query that both rankings run under — never a filter applied to their output.
+ */
+public final class EmbeddedStore implements MemoryStore {
+  /** The layout this code reads and writes; a directory written by a newer one is refused, not misread. */
+  static final int SCHEMA_VERSION = 1;
+  private static final String SCHEMA_FILE = "SCHEMA";
+  /** Reciprocal rank fusion constant (the usual 60): damps the weight of the very first ranks. */
+  private static final int RRF_K = 60;
+
+  private final Embedder embedder;
+  private final Clock clock;
+  private final Analyzer analyzer = new EnglishAnalyzer();
+  private final FSDirectory directory;
+  private final IndexWriter writer;
+  private final SearcherManager searchers;
+  private final Object writeLock = new Object();
+
+  /** Opens (or creates) the store in {@code dir}; {@code embedder} {@code null} means lexical recall only. */
+  public static EmbeddedStore open(Path dir, Embedder embedder) throws IOException {
+    return new EmbeddedStore(dir, embedder, Clock.systemUTC());
+  }
+
+  EmbeddedStore(Path dir, Embedder embedder, Clock clock) throws IOException {
+    this.embedder = embedder;
+    this.clock = clock;
+    Files.createDirectories(dir);
+    checkSchema(dir.resolve(SCHEMA_FILE));
+    this.directory = FSDirectory.open(dir.resolve("memories"));
+    IndexWriterConfig config = new IndexWriterConfig(analyzer);
+    config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
+    this.writer = new IndexWriter(directory, config);
+    writer.commit(); // an empty index is a valid, readable one from the start
+    this.searchers = new SearcherManager(writer, null);
+  }
+
+  private static void checkSchema(Path file) throws IOException {
+    if (Files.exists(file)) {
+      int found = Integer.parseInt(Files.readString(file).strip());
+      if (found > SCHEMA_VERSION) {
+        throw new IOException("the store at " + file.getParent() + " has schema " + found + "; this version of "
+            + "Concierge reads up to " + SCHEMA_VERSION);
+      }
+      // Older layouts would be migrated here, one version at a time.
+    } else {
+      Files.writeString(file, Integer.toString(SCHEMA_VERSION), StandardCharsets.UTF_8);
+    }
+  }
+
+  @Override
+  public Memory remember(Owner owner, NewMemory memory) throws IOException {
+    return rememberAll(owner, List.of(memory)).get(0);
+  }
+
+  @Override
+  public List<Memory> rememberAll(Owner owner, List<NewMemory> memories) throws IOException {
+    memories.forEach(NewMemory::validate);
+    Instant now = clock.instant();
+    List<Memory> made = new ArrayList<>();
+    List<Document> docs = new ArrayList<>();
+    for (NewMemory n : memories) {
+      Memory m = new Memory(UUID.randomUUID().toString(), owner, n.scope(), n.kind(), n.text(), n.metadata(),
+          n.provenance(), n.createdAt() == null ? now : n.createdAt(), now, null, n.expiresAt(), null);
+      made.add(m);
+      docs.add(MemoryDocuments.toDocument(m, m.id(), embed(m.text())));
+    }
+    synchronized (writeLock) {
+      writer.addDocuments(docs);
+      commit();
+    }
+    return made;
+  }
+
+  @Override
+  public List<Hit> recall(Owner owner, String query, int k, Filter filter) throws IOException {
+    if (query == null || query.isBlank()) {
+      throw new IllegalArgumentException("recall needs a query");
+    }
+    if (k < 1 || k > 1000) {
+      throw new IllegalArgumentException("k must be between 1 and 1000, not " + k);
+    }
+    filter.validate();
+    Query scope = scopeQuery(owner, filter);
+    int depth = Math.max(50, 4 * k);
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Map<Integer, Double> fused = new LinkedHashMap<>();
+      Query lexical = lexicalQuery(query, scope);
+      if (lexical != null) {
+        fuse(fused, searcher.search(lexical, depth));
+      }
+      if (embedder != null) {
+        fuse(fused, searcher.search(new KnnFloatVectorQuery(MemoryDocuments.VECTOR, embedder.embed(query), depth,
+            scope), depth));
+      }
+      List<Hit> hits = new ArrayList<>();
+      fused.entrySet().stream().sorted(Map.Entry.<Integer, Double>comparingByValue().reversed()).limit(k)
+          .forEach(e -> hits.add(new Hit(load(searcher, e.getKey()), e.getValue())));
+      return hits;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  private static void fuse(Map<Integer, Double> fused, TopDocs ranking) {
+    ScoreDoc[] docs = ranking.scoreDocs;
+    for (int rank = 0; rank < docs.length; rank++) {
+      fused.merge(docs[rank].doc, 1.0 / (RRF_K + rank + 1), Double::sum);
+    }
+  }
+
+  @Override
+  public Optional<Memory> get(Owner owner, String id) throws IOException {
+    List<Memory> found = search(idQuery(owner, id), 1);
+    return found.stream().findFirst();
+  }
+
+  @Override
+  public List<Memory> list(Owner owner, Filter filter, int limit) throws IOException {
+    filter.validate();
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    return search(scopeQuery(owner, filter), limit);
+  }
+
+  @Override
+  public Memory update(Owner owner, String id, String text, ObjectNode metadata) throws IOException {
+    synchronized (writeLock) {
+      Memory old = get(owner, id).filter(Memory::current).orElseThrow(() -> new IllegalArgumentException(
+          "no current memory " + id));
+      NewMemory next = new NewMemory(text, old.scope(), old.kind(), metadata == null ? old.metadata() : metadata,
+          old.provenance(), old.createdAt(), old.expiresAt());
+      next.validate();
+      Instant now = clock.instant();
+      String series = seriesOf(owner, id);
+      Memory closed = new Memory(old.id(), owner, old.scope(), old.kind(), old.text(), old.metadata(),
+          old.provenance(), old.createdAt(), old.validFrom(), now, old.expiresAt(), old.supersedes());
+      Memory fresh = new Memory(UUID.randomUUID().toString(), owner, next.scope(), next.kind(), next.text(),
+          next.metadata(), next.provenance(), old.createdAt(), now, null, next.expiresAt(), old.id());
+      writer.updateDocument(new Term(MemoryDocuments.ID, old.id()),
+          MemoryDocuments.toDocument(closed, series, embed(closed.text())));
+      writer.addDocument(MemoryDocuments.toDocument(fresh, series, embed(fresh.text())));
+      commit();
+      return fresh;
+    }
+  }
+
+  @Override
+  public DeletionReceipt forget(Owner owner, String id) throws IOException {
+    synchronized (writeLock) {
+      String series = seriesOf(owner, id);
+      if (series == null) {
+        throw new IllegalArgumentException("no memory " + id);
+      }
+      BooleanQuery q = new BooleanQuery.Builder()
+          .add(new TermQuery(new Term(MemoryDocuments.OWNER, owner.key())), BooleanClause.Occur.FILTER)
+          .add(new TermQuery(new Term(MemoryDocuments.SERIES, series)), BooleanClause.Occur.FILTER).build();
+      return purge(q);
+    }
+  }
+
+  @Override
+  public DeletionReceipt forget(Owner owner, Filter filter) throws IOException {
+    filter.validate();
+    Filter withHistory = new Filter(filter.scopes(), filter.kinds(), filter.from(), filter.to(), filter.metadata(),
+        filter.server(), true);
+    synchronized (writeLock) {
+      return purge(scopeQuery(owner, withHistory));
+    }
+  }
+
+  @Override
+  public int expire() throws IOException {
+    synchronized (writeLock) {
+      Query q = LongPoint.newRangeQuery(MemoryDocuments.EXPIRES, Long.MIN_VALUE, clock.millis());
+      return purge(q).ids().size();
+    }
+  }
+
+  /**
+   * Deletes what {@code q} matches and rewrites the segments that held it, then commits: after that no file of the
+   * index contains the forgotten text or vectors, and readers are reopened so no cache serves them.
+   */
+  private DeletionReceipt purge(Query q) throws IOException {
+    List<String> ids = new ArrayList<>();
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      for (ScoreDoc sd : searcher.search(q, Math.max(1, searcher.getIndexReader().maxDoc())).scoreDocs) {
+        ids.add(searcher.storedFields().document(sd.doc).get(MemoryDocuments.ID));
+      }
+    } finally {
+      searchers.release(searcher);
+    }
+    if (!ids.isEmpty()) {
+      writer.deleteDocuments(q);
+      writer.forceMergeDeletes(true);
+      commit();
+      writer.deleteUnusedFiles();
+    }
+    List<String> places = embedder == null ? List.of("records", "text index", "caches")
+        : List.of("records", "text index", "vectors", "caches");
+    return new DeletionReceipt(ids, places, clock.instant());
+  }
+
+  @Override
+  public int exportJsonl(Owner owner, Writer out) throws IOException {
+    List<Memory> all = search(scopeQuery(owner, Filter.NONE), Integer.MAX_VALUE);
+    for (Memory m : all) {
+      ObjectNode line = Json.object().put("id", m.id()).put("text", m.text()).put("scope", m.scope())
+          .put("kind", m.kind()).put("created_at", m.createdAt().toString());
+      line.set("metadata", m.metadata());
+      if (m.expiresAt() != null) {
+        line.put("expires_at", m.expiresAt().toString());
+      }
+      ObjectNode prov = line.putObject("provenance");
+      putIfPresent(prov, "server", m.provenance().server());
+      putIfPresent(prov, "tool", m.provenance().tool());
+      putIfPresent(prov, "session", m.provenance().session());
+      putIfPresent(prov, "client", m.provenance().client());
+      out.write(Json.write(line));
+      out.write('\n');
+    }
+    out.flush();
+    return all.size();
+  }
+
+  @Override
+  public int importJsonl(Owner owner, Reader in) throws IOException {
+    List<NewMemory> batch = new ArrayList<>();
+    BufferedReader lines = new BufferedReader(in);
+    int number = 0;
+    for (String line; (line = lines.readLine()) != null; ) {
+      number++;
+      if (line.isBlank()) {
+        continue;
+      }
+      try {
+        NewMemory m = parseLine(Json.parse(line));
+        m.validate();
+        batch.add(m);
+      } catch (IllegalArgumentException | McpException | DateTimeParseException e) {
+        throw new IllegalArgumentException("line " + number + ": " + e.getMessage());
+      }
+    }
+    if (!batch.isEmpty()) {
+      rememberAll(owner, batch);
+    }
+    return batch.size();
+  }
+
+  private static NewMemory parseLine(JsonNode node) {
+    if (!node.isObject()) {
+      throw new IllegalArgumentException("expected a JSON object");
+    }
+    JsonNode metadata = node.get("metadata");
+    if (metadata != null && !metadata.isObject()) {
+      throw new IllegalArgumentException("\"metadata\" must be an object");
+    }
+    JsonNode prov = node.path("provenance");
+    String created = Json.text(node, "created_at");
+    String expires = Json.text(node, "expires_at");
+    return new NewMemory(Json.text(node, "text"), Json.text(node, "scope"), Json.text(node, "kind"),
+        (ObjectNode) metadata, new Provenance(Json.text(prov, "server"), Json.text(prov, "tool"),
+        Json.text(prov, "session"), Json.text(prov, "client")),
+        created == null ? null : Instant.parse(created), expires == null ? null : Instant.parse(expires));
+  }
+
+  @Override
+  public void close() throws IOException {
+    searchers.close();
+    writer.close();
+    directory.close();
+  }
+
+  // ---- queries ----
+
+  /** The owner, current versions (unless history is asked), not expired, and the caller's filters: one query. */
+  private Query scopeQuery(Owner owner, Filter f) {
+    BooleanQuery.Builder b = new BooleanQuery.Builder()
+        .add(new TermQuery(new Term(MemoryDocuments.OWNER, owner.key())), BooleanClause.Occur.FILTER)
+        .add(LongPoint.newRangeQuery(MemoryDocuments.EXPIRES, clock.millis() + 1, Long.MAX_VALUE),
+            BooleanClause.Occur.FILTER);
+    if (!f.includeHistory()) {
+      b.add(new TermQuery(new Term(MemoryDocuments.CURRENT, "1")), BooleanClause.Occur.FILTER);
+    }
+    anyOf(b, MemoryDocuments.SCOPE, f.scopes());
+    anyOf(b, MemoryDocuments.KIND, f.kinds());
+    if (f.from() != null || f.to() != null) {
+      b.add(LongPoint.newRangeQuery(MemoryDocuments.CREATED, f.from() == null ? Long.MIN_VALUE : f.from().toEpochMilli(),
+          f.to() == null ? Long.MAX_VALUE : f.to().toEpochMilli() - 1), BooleanClause.Occur.FILTER);
+    }
+    f.metadata().forEach((field, value) -> b.add(new TermQuery(new Term(MemoryDocuments.META_PREFIX + field, value)),
+        BooleanClause.Occur.FILTER));
+    if (f.server() != null) {
+      b.add(new TermQuery(new Term(MemoryDocuments.SERVER, f.server())), BooleanClause.Occur.FILTER);
+    }
+    return b.build();
+  }
+
+  private static void anyOf(BooleanQuery.Builder b, String field, java.util.Set<String> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    BooleanQuery.Builder any = new BooleanQuery.Builder();
+    values.forEach(v -> any.add(new TermQuery(new Term(field, v)), BooleanClause.Occur.SHOULD));
+    b.add(any.build(), BooleanClause.Occur.FILTER);
+  }
+
+  /** BM25 over the analysed query terms, under {@code scope}; {@code null} when the query has no terms. */
+  private Query lexicalQuery(String text, Query scope) throws IOException {
+    BooleanQuery.Builder terms = new BooleanQuery.Builder();
+    int count = 0;
+    try (TokenStream ts = analyzer.tokenStream(MemoryDocuments.TEXT, text)) {
+      CharTermAttribute term = ts.addAttribute(CharTermAttribute.class);
+      ts.reset();
+      while (ts.incrementToken() && count < 256) {
+        terms.add(new TermQuery(new Term(MemoryDocuments.TEXT, term.toString())), BooleanClause.Occur.SHOULD);
+        count++;
+      }
+      ts.end();
+    }
+    if (count == 0) {
+      return null;
+    }
+    return new BooleanQuery.Builder().add(terms.build(), BooleanClause.Occur.MUST)
+        .add(scope, BooleanClause.Occur.FILTER).build();
+  }
+
+  private Query idQuery(Owner owner, String id) {
+    if (id == null || id.isBlank()) {
+      return new MatchNoDocsQuery();
+    }
+    return new BooleanQuery.Builder()
+        .add(new TermQuery(new Term(MemoryDocuments.OWNER, owner.key())), BooleanClause.Occur.FILTER)
+        .add(new TermQuery(new Term(MemoryDocuments.ID, id)), BooleanClause.Occur.FILTER).build();
+  }
+
+  private String seriesOf(Owner owner, String id) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      TopDocs top = searcher.search(idQuery(owner, id), 1);
+      return top.scoreDocs.length == 0 ? null
+          : searcher.storedFields().document(top.scoreDocs[0].doc).get(MemoryDocuments.SERIES);
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  /** Newest first. */
+  private List<Memory> search(Query q, int limit) throws IOException {
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      int n = Math.max(1, Math.min(limit, searcher.getIndexReader().maxDoc()));
+      TopDocs top = searcher.search(q, n, new Sort(new SortField(MemoryDocuments.CREATED, SortField.Type.LONG, true)));
+      List<Memory> out = new ArrayList<>();
+      for (ScoreDoc sd : top.scoreDocs) {
+        out.add(load(searcher, sd.doc));
+      }
+      return out;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  private static Memory load(IndexSearcher searcher, int doc) {
+    try {
+      return MemoryDocuments.fromDocument(searcher.storedFields().document(doc));
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private float[] embed(String text) {
+    return embedder == null ? null : embedder.embed(text);
+  }
+
+  /** Durable, then visible: a write is acknowledged only after its commit, and is searchable at once. */
+  private void commit() throws IOException {
+    writer.commit();
+    searchers.maybeRefreshBlocking();
+  }
+
+  private static void putIfPresent(ObjectNode node, String field, String value) {
+    if (value != null) {
+      node.put(field, value);
+    }
+  }
+
+  /** For tests: whether the index holds any trace of a term in the text field (deleted or not). */
+  boolean indexContainsTerm(String term) throws IOException {
+    try (DirectoryReader reader = DirectoryReader.open(directory)) {
+      return reader.docFreq(new Term(MemoryDocuments.TEXT, term)) > 0 || reader.maxDoc() != reader.numDocs();
+    }
+  }
+}

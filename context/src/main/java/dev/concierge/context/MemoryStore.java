@@ -1,0 +1,59 @@
+package dev.concierge.context;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Per-user memories. Every operation is scoped to one {@link Owner}; nothing an owner does can read or change another
+ * owner's memories. A memory is recallable as soon as {@link #remember} returns, and what {@code remember} returned
+ * survives a crash. Implementations: {@link EmbeddedStore} (one directory, the default); a PostgreSQL one will pass
+ * the same contract.
+ *
+ * <p>Bad input (empty or huge text, unknown scope or kind, an empty time range) throws
+ * {@link IllegalArgumentException} and writes nothing.
+ */
+public interface MemoryStore extends AutoCloseable {
+  Memory remember(Owner owner, NewMemory memory) throws IOException;
+
+  /** Remembers several at once, atomically: all or none. */
+  List<Memory> rememberAll(Owner owner, List<NewMemory> memories) throws IOException;
+
+  /** The {@code k} current memories that best match {@code query} (lexical and, when enabled, semantic). */
+  List<Hit> recall(Owner owner, String query, int k, Filter filter) throws IOException;
+
+  Optional<Memory> get(Owner owner, String id) throws IOException;
+
+  /** Current memories, newest first. */
+  List<Memory> list(Owner owner, Filter filter, int limit) throws IOException;
+
+  /**
+   * Replaces a current memory's text (and metadata, when given) with a new version; the old one gets
+   * {@code validTo} and stays in the history.
+   */
+  Memory update(Owner owner, String id, String text, ObjectNode metadata) throws IOException;
+
+  /** Forgets one memory, every version of it. */
+  DeletionReceipt forget(Owner owner, String id) throws IOException;
+
+  /** Forgets every memory the filter selects (history included), or all of the owner's with {@link Filter#NONE}. */
+  DeletionReceipt forget(Owner owner, Filter filter) throws IOException;
+
+  /** Removes memories whose {@code expiresAt} has passed, for every owner; returns how many. */
+  int expire() throws IOException;
+
+  /** Writes the owner's current memories as JSON lines; returns how many. */
+  int exportJsonl(Owner owner, Writer out) throws IOException;
+
+  /**
+   * Reads JSON lines {@code {"text":..,"metadata":{..},"created_at":..,"kind":..,"scope":..}} and remembers them;
+   * returns how many. A bad line stops the import before anything of it is written, naming the line.
+   */
+  int importJsonl(Owner owner, Reader in) throws IOException;
+
+  @Override
+  void close() throws IOException;
+}
