@@ -1,0 +1,169 @@
+package dev.concierge.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.concierge.context.EmbeddedStore;
+import dev.concierge.context.Filter;
+import dev.concierge.context.Hit;
+import dev.concierge.context.MemoryStore;
+import dev.concierge.context.MiniLmEmbedder;
+import dev.concierge.context.NewMemory;
+import dev.concierge.context.Owner;
+import dev.concierge.protocol.Json;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code concierge eval locomo --data FILE}: turn-level retrieval recall on LoCoMo. Each conversation's dialog turns
+ * become one user's memories ({@code dia_id} in metadata, the session's date as {@code created_at}); every QA
+ * question is recalled against that user, and recall@k is the fraction of the question's evidence turns found in the
+ * top k, averaged per category (1 multi-hop, 2 temporal, 3 open-domain, 4 single-hop, 5 adversarial) and overall.
+ * No LLM is involved.
+ */
+@Command(name = "eval", description = "Retrieval evaluations of the context store.",
+    subcommands = {EvalCommand.Locomo.class})
+final class EvalCommand implements Runnable {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  @Command(name = "locomo", description = "Turn-level recall@k on LoCoMo conversations.")
+  static final class Locomo implements Callable<Integer> {
+    private static final DateTimeFormatter SESSION_DATE = DateTimeFormatter.ofPattern("h:mm a 'on' d MMMM, yyyy",
+        Locale.ENGLISH);
+    private static final Map<Integer, String> CATEGORIES = Map.of(1, "multi-hop", 2, "temporal", 3, "open-domain",
+        4, "single-hop", 5, "adversarial");
+
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--data", required = true, paramLabel = "FILE", description = "LoCoMo JSON (a list of samples).")
+    Path data;
+
+    @Option(names = "--k", defaultValue = "1,5,10,25,50", split = ",", description = "Cut-offs (default: "
+        + "${DEFAULT-VALUE}).")
+    List<Integer> ks;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "Where to build the store (default: a temporary "
+        + "directory, deleted afterwards).")
+    Path store;
+
+    @Option(names = "--lexical", description = "BM25 only, no embedding model.")
+    boolean lexical;
+
+    @Override
+    public Integer call() throws Exception {
+      PrintWriter out = spec.commandLine().getOut();
+      JsonNode samples = Json.parse(Files.readString(data));
+      int maxK = ks.stream().mapToInt(Integer::intValue).max().orElse(10);
+      Path dir = store != null ? store : Files.createTempDirectory("concierge-locomo");
+      Map<String, double[]> sums = new TreeMap<>();
+      Map<String, Integer> counts = new TreeMap<>();
+      long started = System.nanoTime();
+      int turns = 0;
+      try (MemoryStore memories = EmbeddedStore.open(dir, lexical ? null : new MiniLmEmbedder())) {
+        for (JsonNode sample : samples) {
+          Owner owner = new Owner("locomo", sample.path("sample_id").asText());
+          List<NewMemory> dialog = turns(sample.path("conversation"));
+          turns += dialog.size();
+          memories.rememberAll(owner, dialog);
+          for (JsonNode qa : sample.path("qa")) {
+            Set<String> evidence = new HashSet<>();
+            qa.path("evidence").forEach(e -> evidence.add(e.asText()));
+            if (evidence.isEmpty()) {
+              continue;
+            }
+            List<String> ranked = new ArrayList<>();
+            for (Hit h : memories.recall(owner, qa.path("question").asText(), maxK, Filter.NONE)) {
+              ranked.add(h.memory().metadata().path("dia_id").asText());
+            }
+            String category = CATEGORIES.getOrDefault(qa.path("category").asInt(), "other");
+            for (String bucket : List.of(category, "overall")) {
+              double[] s = sums.computeIfAbsent(bucket, b -> new double[ks.size()]);
+              for (int i = 0; i < ks.size(); i++) {
+                List<String> top = ranked.subList(0, Math.min(ks.get(i), ranked.size()));
+                s[i] += top.stream().filter(evidence::contains).distinct().count() / (double) evidence.size();
+              }
+              counts.merge(bucket, 1, Integer::sum);
+            }
+          }
+        }
+      } finally {
+        if (store == null) {
+          deleteRecursively(dir);
+        }
+      }
+      out.printf(Locale.ROOT, "LoCoMo turn-level recall (%s; %d conversations, %d turns, %.0f s)%n%n",
+          lexical ? "BM25 only" : "BM25 + all-MiniLM-L6-v2, reciprocal rank fusion", samples.size(), turns,
+          (System.nanoTime() - started) / 1e9);
+      StringBuilder header = new StringBuilder("| category | questions |");
+      StringBuilder rule = new StringBuilder("|---|---:|");
+      for (int k : ks) {
+        header.append(" R@").append(k).append(" |");
+        rule.append("---:|");
+      }
+      out.println(header);
+      out.println(rule);
+      List<String> order = new ArrayList<>(List.of("multi-hop", "temporal", "open-domain", "single-hop",
+          "adversarial", "other", "overall"));
+      order.retainAll(counts.keySet());
+      for (String bucket : order) {
+        StringBuilder row = new StringBuilder("| " + bucket + " | " + counts.get(bucket) + " |");
+        for (int i = 0; i < ks.size(); i++) {
+          row.append(String.format(Locale.ROOT, " %.1f |", 100 * sums.get(bucket)[i] / counts.get(bucket)));
+        }
+        out.println(row);
+      }
+      return 0;
+    }
+
+    /** Every dialog turn of a conversation, dated by its session. */
+    private static List<NewMemory> turns(JsonNode conversation) {
+      List<NewMemory> out = new ArrayList<>();
+      for (int session = 1; conversation.has("session_" + session + "_date_time"); session++) {
+        JsonNode dialog = conversation.get("session_" + session);
+        if (dialog == null || !dialog.isArray()) {
+          continue;
+        }
+        java.time.Instant date = LocalDateTime.parse(conversation.get("session_" + session + "_date_time").asText()
+            .replace("am", "AM").replace("pm", "PM"), SESSION_DATE).toInstant(ZoneOffset.UTC);
+        for (JsonNode turn : dialog) {
+          String text = turn.path("speaker").asText() + ": " + turn.path("text").asText();
+          if (turn.hasNonNull("blip_caption")) {
+            text += " [shares " + turn.get("blip_caption").asText() + "]";
+          }
+          out.add(NewMemory.of(text).withKind("episode").withCreatedAt(date)
+              .withMetadata(Json.object().put("dia_id", turn.path("dia_id").asText()).put("session", session)));
+        }
+      }
+      return out;
+    }
+
+    private static void deleteRecursively(Path dir) throws java.io.IOException {
+      try (var paths = Files.walk(dir)) {
+        for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          Files.deleteIfExists(p);
+        }
+      }
+    }
+  }
+}
