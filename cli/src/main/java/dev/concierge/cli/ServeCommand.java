@@ -44,6 +44,10 @@ final class ServeCommand implements Callable<Integer> {
       + "only), keys (API keys: concierge users), jwt (bearer JWTs checked against the config's gateway.jwt).")
   String auth;
 
+  @Option(names = "--memory", defaultValue = "on", description = "on (default): the built-in memory server and the "
+      + "configured context injection, stored in --store; lexical: the same without the embedding model; off.")
+  String memory;
+
   @Option(names = "--token", paramLabel = "T", description = "The local token (default: $CONCIERGE_TOKEN, else one "
       + "generated on first start and kept in the store).")
   String token;
@@ -59,7 +63,9 @@ final class ServeCommand implements Callable<Integer> {
     if (authenticator instanceof JwtAuthenticator) {
       builder.authorizationServers(java.util.List.of(JwtSettings.fromJson(gatewayConfig.jwt()).issuer()));
     }
-    try (Gateway gateway = builder
+    dev.concierge.context.MemoryStore memories = StoreDir.memories(dir, memory);
+    builder.memory(memories);
+    try (memories; Gateway gateway = builder
         .engine(EngineSettings.defaults(Secrets.keyFile(dir.resolve("state-key"))))
         .start()) {
       for (ServerStatus s : gateway.servers()) {

@@ -24,13 +24,18 @@ final class StdioCommand implements Callable<Integer> {
   @Option(names = "--store", paramLabel = "DIR", description = "Data directory (default: ~/.concierge).")
   Path store;
 
+  @Option(names = "--memory", defaultValue = "on", description = "on (default), lexical or off: the built-in memory "
+      + "server.")
+  String memory;
+
   @Override
   public Integer call() throws Exception {
     OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
     GatewayConfig gatewayConfig = GatewayConfig.read(config);
     Path dir = StoreDir.resolve(store);
-    try (Gateway gateway = Gateway.builder(gatewayConfig).stdioOnly()
+    dev.concierge.context.MemoryStore memories = StoreDir.memories(dir, memory);
+    try (memories; Gateway gateway = Gateway.builder(gatewayConfig).stdioOnly().memory(memories)
         .engine(EngineSettings.defaults(dev.concierge.gateway.auth.Secrets.keyFile(dir.resolve("state-key")))).start()) {
       gateway.serveStdio(System.in, protocolOut);
     }

@@ -8,6 +8,16 @@ import java.nio.file.Path;
 final class StoreDir {
   private StoreDir() {}
 
+  /** The memory store for {@code --memory on|lexical|off} ({@code null} for off). */
+  static dev.concierge.context.MemoryStore memories(Path dir, String mode) throws IOException {
+    return switch (mode) {
+      case "on" -> dev.concierge.context.EmbeddedStore.open(dir, new dev.concierge.context.MiniLmEmbedder());
+      case "lexical" -> dev.concierge.context.EmbeddedStore.open(dir, null);
+      case "off" -> null;
+      default -> throw new IllegalArgumentException("--memory must be on, lexical or off, not '" + mode + "'");
+    };
+  }
+
   static Path resolve(Path store) throws IOException {
     Path dir = store != null ? store : Path.of(System.getProperty("user.home"), ".concierge");
     Files.createDirectories(dir);

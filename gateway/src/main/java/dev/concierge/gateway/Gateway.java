@@ -89,7 +89,8 @@ public final class Gateway implements AutoCloseable {
         })
         .build();
     this.client.start();
-    GatewayHandler handler = new GatewayHandler(client, b.config.views(), b.config.upstreamTimeout(), workers);
+    GatewayHandler handler = new GatewayHandler(client, b.config.views(), b.config.upstreamTimeout(), workers,
+        b.memories, b.config::memoryPolicy);
     handlerRef.set(handler);
     this.engine = new ServerEngine(handler, b.engineSettings, System::currentTimeMillis);
     engineRef.set(engine);
@@ -202,6 +203,7 @@ public final class Gateway implements AutoCloseable {
     private int maxStreams = HttpFront.Settings.DEFAULT_MAX_STREAMS;
     private List<String> authorizationServers = List.of();
     private java.time.Duration keepAlive = java.time.Duration.ofSeconds(5);
+    private dev.concierge.context.MemoryStore memories;
 
     private Builder(GatewayConfig config) {
       this.config = Objects.requireNonNull(config);
@@ -242,6 +244,15 @@ public final class Gateway implements AutoCloseable {
      */
     public Builder keepAlive(java.time.Duration value) {
       this.keepAlive = value;
+      return this;
+    }
+
+    /**
+     * The users' memory store: enables the built-in {@code memory} server ({@code memory__remember}, ...) and the
+     * per-server context injection and capture of the config. The caller keeps ownership (closes it).
+     */
+    public Builder memory(dev.concierge.context.MemoryStore value) {
+      this.memories = value;
       return this;
     }
 

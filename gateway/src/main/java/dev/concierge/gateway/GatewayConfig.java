@@ -29,8 +29,24 @@ import java.util.Set;
  * }</pre>
  */
 public record GatewayConfig(List<ServerConfig> servers, ToolViews views, Duration upstreamTimeout,
-    Set<String> allowedHosts, Set<String> allowedOrigins, String publicUrl, JsonNode jwt) {
+    Set<String> allowedHosts, Set<String> allowedOrigins, String publicUrl, JsonNode jwt,
+    Map<String, MemoryPolicy> memoryPolicies) {
   public static final Duration DEFAULT_UPSTREAM_TIMEOUT = Duration.ofMinutes(5);
+
+  public GatewayConfig {
+    memoryPolicies = memoryPolicies == null ? Map.of() : Map.copyOf(memoryPolicies);
+  }
+
+  /** A configuration without per-server memory policies (every server: no injection, no capture). */
+  public GatewayConfig(List<ServerConfig> servers, ToolViews views, Duration upstreamTimeout, Set<String> allowedHosts,
+      Set<String> allowedOrigins, String publicUrl, JsonNode jwt) {
+    this(servers, views, upstreamTimeout, allowedHosts, allowedOrigins, publicUrl, jwt, Map.of());
+  }
+
+  /** The memory policy of a server ({@link MemoryPolicy#NONE} when its entry sets none). */
+  public MemoryPolicy memoryPolicy(String server) {
+    return memoryPolicies.getOrDefault(server, MemoryPolicy.NONE);
+  }
 
   public static GatewayConfig read(Path file) throws IOException {
     String text = Files.readString(file);
@@ -57,8 +73,14 @@ public record GatewayConfig(List<ServerConfig> servers, ToolViews views, Duratio
       throw new IllegalArgumentException("gateway.upstreamTimeoutSeconds must be positive");
     }
     JsonNode jwt = gateway.get("jwt");
+    Map<String, MemoryPolicy> policies = new java.util.HashMap<>();
+    JsonNode entries = Json.parse(text).has("mcpServers") ? Json.parse(text).get("mcpServers")
+        : Json.parse(text).get("servers");
+    for (ServerConfig s : servers) {
+      policies.put(s.name(), MemoryPolicy.parse(s.name(), entries.path(s.name())));
+    }
     return new GatewayConfig(servers, new ToolViews(rules), Duration.ofSeconds(timeout), strings(gateway,
-        "allowedHosts"), strings(gateway, "allowedOrigins"), Json.text(gateway, "publicUrl"), jwt);
+        "allowedHosts"), strings(gateway, "allowedOrigins"), Json.text(gateway, "publicUrl"), jwt, policies);
   }
 
   private static Set<String> strings(JsonNode node, String field) {

@@ -46,6 +46,9 @@ public final class GatewayHandler implements McpHandler {
   private final Executor executor;
   private final Map<String, AtomicInteger> subscriptions = new ConcurrentHashMap<>();
   private volatile ToolSnapshot tools;
+  private final MemoryTools memoryTools;
+  private final MemoryContext memoryContext;
+  private final java.util.function.Function<String, MemoryPolicy> policies;
 
   /**
    * The aggregated tool list and its index by exposed name, reused for a short while: naming and sorting every
@@ -56,10 +59,23 @@ public final class GatewayHandler implements McpHandler {
   private static final long SNAPSHOT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
 
   public GatewayHandler(MultiServerMCPClient client, ToolViews views, Duration upstreamTimeout, Executor executor) {
+    this(client, views, upstreamTimeout, executor, null, server -> MemoryPolicy.NONE);
+  }
+
+  /**
+   * @param memories the user memory store behind the built-in {@code memory} server, injection and capture, or
+   *     {@code null} for a gateway without memory
+   * @param policies each upstream server's {@link MemoryPolicy}
+   */
+  public GatewayHandler(MultiServerMCPClient client, ToolViews views, Duration upstreamTimeout, Executor executor,
+      dev.concierge.context.MemoryStore memories, java.util.function.Function<String, MemoryPolicy> policies) {
     this.client = client;
     this.views = views;
     this.upstreamTimeout = upstreamTimeout;
     this.executor = executor;
+    this.memoryTools = memories == null ? null : new MemoryTools(memories);
+    this.memoryContext = memories == null ? null : new MemoryContext(memories);
+    this.policies = policies;
   }
 
   /** The downstream exchange an upstream callback belongs to, or {@code null} (raised outside any call). */
@@ -172,11 +188,18 @@ public final class GatewayHandler implements McpHandler {
     Listing<NamedTool> listing = tools().listing();
     ObjectNode result = Json.object();
     ArrayNode array = result.putArray("tools");
+    java.util.TreeMap<String, ObjectNode> sorted = new java.util.TreeMap<>();
     for (NamedTool t : listing.items()) {
-      if (views.visible(principal, t.name())) {
-        array.add(t.tool().toJson());
-      }
+      sorted.put(t.name(), t.tool().toJson());
     }
+    if (memoryTools != null) {
+      memoryTools.definitions().forEach(d -> sorted.put(d.get("name").asText(), d));
+    }
+    sorted.forEach((name, definition) -> {
+      if (views.visible(principal, name)) {
+        array.add(definition);
+      }
+    });
     return withStatuses(result, listing.servers());
   }
 
@@ -223,25 +246,63 @@ public final class GatewayHandler implements McpHandler {
   // ---- calls ----
 
   private CompletableFuture<ObjectNode> callTool(Exchange exchange, ObjectNode params) {
+    String name = Json.text(params, "name");
+    JsonNode arguments = params.get("arguments") == null || params.get("arguments").isNull() ? Json.object()
+        : params.get("arguments");
+    if (memoryTools != null && name != null && name.startsWith(MemoryTools.PREFIX)
+        && views.visible(exchange.principal(), name)) {
+      return async(() -> memoryTools.call(exchange, name.substring(MemoryTools.PREFIX.length()), arguments));
+    }
     Work<McpCall> route = () -> {
-      String name = Json.text(params, "name");
       NamedTool tool = name == null ? null : findTool(exchange.principal(), name);
       if (tool == null) {
         throw new McpException(ErrorCodes.INVALID_PARAMS, "Unknown tool: " + name);
       }
       ObjectNode upstream = forwardedParams(exchange, params).put("name", tool.originalName());
-      JsonNode arguments = params.get("arguments");
-      upstream.set("arguments", arguments == null || arguments.isNull() ? Json.object() : arguments);
+      upstream.set("arguments", arguments);
+      MemoryPolicy policy = policies.apply(tool.server());
+      if (memoryContext != null && policy.injects()) {
+        try {
+          upstream.withObjectProperty("_meta").set(MemoryContext.META_KEY, memoryContext.block(
+              MemoryTools.owner(exchange.principal()), policy, arguments));
+        } catch (java.io.IOException e) {
+          throw new McpException(ErrorCodes.INTERNAL_ERROR, "the memory store failed: " + e.getMessage());
+        }
+      }
       return new McpCall(tool.server(), McpMethods.TOOLS_CALL, upstream, context(exchange), upstreamTimeout);
     };
-    if (toolsFresh()) { // the common case: a map lookup, no reason to change threads
+    CompletableFuture<ObjectNode> result;
+    if (toolsFresh() && memoryContext == null) { // the common case: a map lookup, no reason to change threads
       try {
-        return forward(exchange, route.run());
+        result = forward(exchange, route.run());
       } catch (RuntimeException e) {
         return CompletableFuture.failedFuture(e);
       }
+    } else {
+      result = async(route).thenCompose(call -> forward(exchange, call));
     }
-    return async(route).thenCompose(call -> forward(exchange, call));
+    return memoryContext == null ? result : result.thenApply(r -> {
+      captureLater(exchange, name, arguments, r);
+      return r;
+    });
+  }
+
+  /** Records the call as an episode when its server's policy asks for it, off the answer's path. */
+  private void captureLater(Exchange exchange, String name, JsonNode arguments, ObjectNode result) {
+    NamedTool tool = findTool(exchange.principal(), name);
+    if (tool == null || !policies.apply(tool.server()).captureEpisodes() || result.path("isError").asBoolean(false)
+        || "input_required".equals(Json.text(result, "resultType"))) {
+      return;
+    }
+    executor.execute(() -> {
+      try {
+        memoryContext.capture(MemoryTools.owner(exchange.principal()), exchange, tool.server(), tool.originalName(),
+            arguments, result);
+      } catch (java.io.IOException | RuntimeException e) {
+        System.getLogger(GatewayHandler.class.getName()).log(System.Logger.Level.WARNING,
+            "recording an episode of " + name + " failed: " + e.getMessage());
+      }
+    });
   }
 
   private CompletableFuture<ObjectNode> getPrompt(Exchange exchange, ObjectNode params) {
