@@ -70,6 +70,14 @@ final class EvalCommand implements Runnable {
     @Option(names = "--lexical", description = "BM25 only, no embedding model.")
     boolean lexical;
 
+    @Option(names = "--window", defaultValue = "2", description = "Earlier turns stored with each turn as its "
+        + "context (default: ${DEFAULT-VALUE}).")
+    int window;
+
+    @Option(names = "--dated", defaultValue = "true", negatable = true, description = "Prefix each turn with its "
+        + "session's date (default: ${DEFAULT-VALUE}).")
+    boolean dated;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
@@ -83,7 +91,7 @@ final class EvalCommand implements Runnable {
       try (MemoryStore memories = EmbeddedStore.open(dir, lexical ? null : new MiniLmEmbedder())) {
         for (JsonNode sample : samples) {
           Owner owner = new Owner("locomo", sample.path("sample_id").asText());
-          List<NewMemory> dialog = turns(sample.path("conversation"));
+          List<NewMemory> dialog = turns(sample.path("conversation"), window, dated);
           turns += dialog.size();
           memories.rememberAll(owner, dialog);
           for (JsonNode qa : sample.path("qa")) {
@@ -137,8 +145,10 @@ final class EvalCommand implements Runnable {
     }
 
     /** Every dialog turn of a conversation, dated by its session. */
-    private static List<NewMemory> turns(JsonNode conversation) {
+    private static List<NewMemory> turns(JsonNode conversation, int window, boolean dated) {
       List<NewMemory> out = new ArrayList<>();
+      java.util.ArrayDeque<String> previous = new java.util.ArrayDeque<>();
+      DateTimeFormatter day = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
       for (int session = 1; conversation.has("session_" + session + "_date_time"); session++) {
         JsonNode dialog = conversation.get("session_" + session);
         if (dialog == null || !dialog.isArray()) {
@@ -146,12 +156,23 @@ final class EvalCommand implements Runnable {
         }
         java.time.Instant date = LocalDateTime.parse(conversation.get("session_" + session + "_date_time").asText()
             .replace("am", "AM").replace("pm", "PM"), SESSION_DATE).toInstant(ZoneOffset.UTC);
+        previous.clear(); // a session starts a new exchange
         for (JsonNode turn : dialog) {
-          String text = turn.path("speaker").asText() + ": " + turn.path("text").asText();
+          String line = turn.path("speaker").asText() + ": " + turn.path("text").asText();
           if (turn.hasNonNull("blip_caption")) {
-            text += " [shares " + turn.get("blip_caption").asText() + "]";
+            line += " [shares " + turn.get("blip_caption").asText() + "]";
           }
-          out.add(NewMemory.of(text).withKind("episode").withCreatedAt(date)
+          StringBuilder text = new StringBuilder();
+          if (dated) {
+            text.append('(').append(day.format(date.atZone(ZoneOffset.UTC))).append(") ");
+          }
+          previous.forEach(p -> text.append(p).append('\n'));
+          text.append(line);
+          previous.addLast(line);
+          while (previous.size() > window) {
+            previous.removeFirst();
+          }
+          out.add(NewMemory.of(text.toString()).withKind("episode").withCreatedAt(date)
               .withMetadata(Json.object().put("dia_id", turn.path("dia_id").asText()).put("session", session)));
         }
       }
