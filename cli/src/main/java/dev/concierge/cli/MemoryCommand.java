@@ -194,10 +194,7 @@ final class MemoryCommand implements Runnable {
       }
       try (MemoryStore store = open()) {
         DeletionReceipt receipt = all ? store.forget(owner(), Filter.NONE) : store.forget(owner(), id);
-        ObjectNode json = Json.object().put("completed_at", receipt.completedAt().toString());
-        receipt.ids().forEach(json.putArray("ids")::add);
-        receipt.places().forEach(json.putArray("removed_from")::add);
-        out().println(Json.write(json));
+        out().println(Json.write(receipt.toJson()));
       }
       return 0;
     }

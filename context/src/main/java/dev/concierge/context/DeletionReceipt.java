@@ -16,4 +16,12 @@ public record DeletionReceipt(List<String> ids, List<String> places, Instant com
     ids = List.copyOf(ids);
     places = List.copyOf(places);
   }
+
+  /** {@code {"ids": [...], "removed_from": [...], "completed_at": "..."}}, as tools and the command line show it. */
+  public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+    var json = dev.concierge.protocol.Json.object();
+    ids.forEach(json.putArray("ids")::add);
+    places.forEach(json.putArray("removed_from")::add);
+    return json.put("completed_at", completedAt.toString());
+  }
 }

@@ -90,10 +90,7 @@ final class MemoryTools {
             throw new IllegalArgumentException("give either \"id\" or \"all\": true");
           }
           DeletionReceipt r = all ? store.forget(owner, Filter.NONE) : store.forget(owner, id);
-          ObjectNode receipt = Json.object().put("completed_at", r.completedAt().toString());
-          r.ids().forEach(receipt.putArray("ids")::add);
-          r.places().forEach(receipt.putArray("removed_from")::add);
-          yield result("Forgot " + r.ids().size() + " memory version(s).", receipt);
+          yield result("Forgot " + r.ids().size() + " memory version(s).", r.toJson());
         }
         case "list" -> {
           ArrayNode items = Json.array();
