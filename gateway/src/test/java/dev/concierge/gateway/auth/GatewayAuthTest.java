@@ -42,18 +42,19 @@ class GatewayAuthTest {
 
   @Test
   void jwtRefusalsAreChallengesThatLeakNothing(@TempDir Path dir) throws Exception {
-    JwtAuthenticatorTest.keys(dir);
-    JwtSettings settings = new JwtSettings(JwtAuthenticatorTest.jwks.toString(), "https://idp.example",
-        "https://gateway.example/mcp", null, null, null, null, null);
+    Path jwks = JwtMint.write(dir.resolve("jwks.json"), JwtMint.jwks(JwtMint.rsaJwk("rsa-1", JwtMint.RSA),
+        JwtMint.ecJwk("ec-1", JwtMint.EC)));
+    JwtSettings settings = new JwtSettings(jwks.toString(), "https://idp.example", "https://gateway.example/mcp",
+        null, null, null, null, null);
     try (Gateway gateway = gateway(new JwtAuthenticator(settings))) {
       long now = System.currentTimeMillis() / 1000;
       ObjectNode claims = Json.object().put("iss", "https://idp.example").put("aud", "https://gateway.example/mcp")
           .put("sub", "alice").put("exp", now + 300);
-      String good = JwtAuthenticatorTest.sign("RS256", "rsa-1", JwtAuthenticatorTest.rsa.getPrivate(), claims);
+      String good = JwtMint.sign("RS256", "rsa-1", JwtMint.RSA.getPrivate(), claims);
       assertThat(discover(gateway, "Bearer " + good).statusCode()).isEqualTo(200);
-      String expired = JwtAuthenticatorTest.sign("RS256", "rsa-1", JwtAuthenticatorTest.rsa.getPrivate(),
-          claims.deepCopy().put("exp", now - 3600));
-      String foreign = JwtAuthenticatorTest.sign("ES256", "ec-1", JwtAuthenticatorTest.ec.getPrivate(),
+      String expired = JwtMint.sign("RS256", "rsa-1", JwtMint.RSA.getPrivate(), claims.deepCopy().put("exp",
+          now - 3600));
+      String foreign = JwtMint.sign("ES256", "ec-1", JwtMint.EC.getPrivate(),
           claims.deepCopy().put("aud", "https://another.example/mcp"));
       for (String token : List.of(expired, foreign)) {
         HttpResponse<String> refused = discover(gateway, "Bearer " + token);

@@ -1,140 +1,206 @@
 package dev.concierge.gateway.auth;
 
+import static dev.concierge.gateway.auth.JwtMint.EC;
+import static dev.concierge.gateway.auth.JwtMint.RSA;
+import static dev.concierge.gateway.auth.JwtMint.RSA_2;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concierge.protocol.Json;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Arrays;
-import java.util.Base64;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.BeforeAll;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class JwtAuthenticatorTest {
-  private static final String ISSUER = "https://idp.example";
-  private static final String AUDIENCE = "https://gateway.example/mcp";
-  private static final long NOW = 1_800_000_000L;
-  static KeyPair rsa;
-  static KeyPair ec;
-  static KeyPair stranger;
-  static Path jwks;
-  static final AtomicLong clock = new AtomicLong(NOW * 1000);
+  static final String ISSUER = "https://idp.example";
+  static final String AUDIENCE = "https://gateway.example/mcp";
+  private static final Instant START = Instant.parse("2027-01-15T10:00:00Z");
 
-  @BeforeAll
-  static void keys(@TempDir Path dir) throws Exception {
-    KeyPairGenerator r = KeyPairGenerator.getInstance("RSA");
-    r.initialize(2048);
-    rsa = r.generateKeyPair();
-    stranger = r.generateKeyPair();
-    KeyPairGenerator e = KeyPairGenerator.getInstance("EC");
-    e.initialize(new ECGenParameterSpec("secp256r1"));
-    ec = e.generateKeyPair();
-    ObjectNode doc = Json.object();
-    RSAPublicKey rp = (RSAPublicKey) rsa.getPublic();
-    doc.putArray("keys").addObject().put("kty", "RSA").put("kid", "rsa-1").put("use", "sig").put("alg", "RS256")
-        .put("n", b64(rp.getModulus())).put("e", b64(rp.getPublicExponent()));
-    ECPublicKey ep = (ECPublicKey) ec.getPublic();
-    ((com.fasterxml.jackson.databind.node.ArrayNode) doc.get("keys")).addObject().put("kty", "EC").put("crv", "P-256")
-        .put("kid", "ec-1").put("x", b64(ep.getW().getAffineX(), 32)).put("y", b64(ep.getW().getAffineY(), 32));
-    jwks = dir.resolve("jwks.json");
-    Files.writeString(jwks, Json.write(doc));
+  @TempDir
+  Path dir;
+  private Path jwks;
+  private MutableClock clock;
+
+  @BeforeEach
+  void writeJwks() throws Exception {
+    jwks = JwtMint.write(dir.resolve("jwks.json"), JwtMint.jwks(JwtMint.rsaJwk("rsa-1", RSA),
+        JwtMint.ecJwk("ec-1", EC)));
+    clock = new MutableClock(START);
   }
 
   private JwtAuthenticator authenticator() {
-    return new JwtAuthenticator(new JwtSettings(jwks.toString(), ISSUER, AUDIENCE, null, null, null, "acme", null),
-        clock::get);
+    return authenticator(new JwtSettings(jwks.toString(), ISSUER, AUDIENCE, null, null, null, "acme", null));
   }
 
-  private static ObjectNode claims() {
-    ObjectNode c = Json.object().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", "alice").put("exp", NOW + 300)
-        .put("iat", NOW);
-    c.putArray("groups").add("support");
+  private JwtAuthenticator authenticator(JwtSettings settings) {
+    return new JwtAuthenticator(settings, clock);
+  }
+
+  private ObjectNode claims() {
+    long now = clock.epochSecond();
+    ObjectNode c = Json.object().put("iss", ISSUER).put("aud", AUDIENCE).put("sub", "alice").put("exp", now + 300)
+        .put("iat", now);
+    c.putArray("groups").add("support").add("eng");
     return c;
   }
 
   @Test
-  void rs256AndEs256TokensMapToPrincipals() throws Exception {
-    Principal p = authenticator().authenticate("Bearer " + sign("RS256", "rsa-1", rsa.getPrivate(), claims()));
-    assertThat(p).isEqualTo(new Principal("acme", "alice", Set.of("support")));
-    ObjectNode withTenant = claims().put("tenant", "globex").put("groups", "a b");
-    Principal q = authenticator().authenticate("Bearer " + sign("ES256", "ec-1", ec.getPrivate(), withTenant));
+  void rs256AndEs256TokensAreAcceptedWithTheirClaimsMapped() throws Exception {
+    JwtAuthenticator auth = authenticator();
+    Principal p = auth.authenticate("Bearer " + JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims()));
+    assertThat(p).isEqualTo(new Principal("acme", "alice", Set.of("support", "eng")));
+
+    ObjectNode withTenant = claims().put("tenant", "globex").put("groups", " a  b ");
+    withTenant.putArray("aud").add("https://other.example").add(AUDIENCE);
+    Principal q = auth.authenticate("bearer " + JwtMint.sign("ES256", "ec-1", EC.getPrivate(), withTenant));
     assertThat(q).isEqualTo(new Principal("globex", "alice", Set.of("a", "b")));
   }
 
   @Test
-  void everyBadTokenIsRefusedWithoutEchoingIt() throws Exception {
-    String expired = sign("RS256", "rsa-1", rsa.getPrivate(), claims().put("exp", NOW - 600));
-    String early = sign("RS256", "rsa-1", rsa.getPrivate(), claims().put("nbf", NOW + 600));
-    String otherIssuer = sign("RS256", "rsa-1", rsa.getPrivate(), claims().put("iss", "https://evil.example"));
-    String otherAudience = sign("RS256", "rsa-1", rsa.getPrivate(), claims().put("aud", "https://other/mcp"));
-    String wrongKey = sign("RS256", "rsa-1", stranger.getPrivate(), claims());
-    String unknownKid = sign("RS256", "rsa-9", rsa.getPrivate(), claims());
-    String good = sign("RS256", "rsa-1", rsa.getPrivate(), claims());
-    String[] parts = good.split("\\.");
-    String tampered = parts[0] + "." + enc(Json.write(claims().put("sub", "root"))) + "." + parts[2];
-    String none = enc("{\"alg\":\"none\"}") + "." + parts[1] + ".";
-    String hs = enc("{\"alg\":\"HS256\",\"kid\":\"rsa-1\"}") + "." + parts[1] + "." + parts[2];
-    assertRefused(expired, "token expired");
-    assertRefused(early, "not valid yet");
-    assertRefused(otherIssuer, "issuer does not match");
-    assertRefused(otherAudience, "audience does not match");
-    assertRefused(wrongKey, "signature invalid");
-    assertRefused(unknownKid, "no key");
-    assertRefused(tampered, "signature invalid");
-    assertRefused(none, "not accepted");
-    assertRefused(hs, "not accepted");
-    assertRefused("not.a.jwt", "malformed");
+  void claimNamesAreConfigurableAndMayPointIntoNestedObjects() throws Exception {
+    JwtAuthenticator auth = authenticator(new JwtSettings(jwks.toString(), ISSUER, AUDIENCE, "org", "email",
+        "realm_access.roles", null, null));
+    ObjectNode c = claims().put("org", "initech").put("email", "alice@initech.example");
+    c.putObject("realm_access").putArray("roles").add("admin");
+    assertThat(auth.authenticate("Bearer " + JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), c)))
+        .isEqualTo(new Principal("initech", "alice@initech.example", Set.of("admin")));
+    ObjectNode bare = claims().put("email", "bob@initech.example");
+    bare.remove("groups");
+    assertThat(auth.authenticate("Bearer " + JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), bare)))
+        .isEqualTo(new Principal("default", "bob@initech.example", Set.of()));
   }
 
-  private void assertRefused(String token, String reason) {
-    assertThatThrownBy(() -> authenticator().authenticate("Bearer " + token)).isInstanceOfSatisfying(
-        AuthException.class, e -> {
+  @Test
+  void aSingleKeyNeedsNoKid() throws Exception {
+    JwtMint.write(jwks, JwtMint.jwks(JwtMint.rsaJwk(null, RSA), JwtMint.ecJwk(null, EC)));
+    assertThat(authenticator().authenticate("Bearer " + JwtMint.sign("ES256", null, EC.getPrivate(), claims()))
+        .user()).isEqualTo("alice");
+  }
+
+  @Test
+  void everyBadTokenIsRefusedWithoutEchoingIt() throws Exception {
+    long now = clock.epochSecond();
+    String good = JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims());
+    String[] parts = good.split("\\.");
+    String goodEc = JwtMint.sign("ES256", "ec-1", EC.getPrivate(), claims());
+    String[] ecParts = goodEc.split("\\.");
+    String none = JwtMint.b64("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + parts[1] + ".";
+    String hsInput = JwtMint.b64("{\"alg\":\"HS256\",\"kid\":\"rsa-1\"}") + "." + parts[1];
+    Mac mac = Mac.getInstance("HmacSHA256"); // the classic confusion: the public key used as an HMAC secret
+    mac.init(new SecretKeySpec(RSA.getPublic().getEncoded(), "HmacSHA256"));
+    String hs = hsInput + "." + JwtMint.b64(mac.doFinal(hsInput.getBytes(StandardCharsets.US_ASCII)));
+    ObjectNode noExp = claims();
+    noExp.remove("exp");
+    ObjectNode crit = Json.object().put("alg", "RS256").put("kid", "rsa-1");
+    crit.putArray("crit").add("exp");
+    ObjectNode audiences = claims();
+    audiences.putArray("aud").add("https://a.example").add("https://b.example");
+
+    Map<String, String> cases = new LinkedHashMap<>();
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("exp", now - 120)), "token expired");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("nbf", now + 600)), "not valid yet");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("iat", now + 600)), "in the future");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), noExp), "no exp claim");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("exp", "soon")), "invalid exp");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("iss", "https://evil.example")),
+        "token issuer does not match");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("aud", "https://other/mcp")),
+        "token audience does not match");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), audiences), "token audience does not match");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("sub", 42)), "no usable sub");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("tenant", 7)), "invalid tenant");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("groups", 7)), "invalid groups");
+    cases.put(JwtMint.sign("RS256", "rsa-1", RSA_2.getPrivate(), claims()), "signature invalid");
+    cases.put(parts[0] + "." + JwtMint.b64(Json.write(claims().put("sub", "root"))) + "." + parts[2],
+        "signature invalid");
+    cases.put(ecParts[0] + "." + JwtMint.b64(Json.write(claims().put("sub", "root"))) + "." + ecParts[2],
+        "signature invalid");
+    cases.put(JwtMint.sign("RS256", "rsa-9", RSA.getPrivate(), claims()), "no key");
+    cases.put(JwtMint.sign("RS256", "ec-1", RSA.getPrivate(), claims()), "no key"); // kid of a key of another type
+    cases.put(none, "algorithm is not accepted");
+    cases.put(hs, "algorithm is not accepted");
+    cases.put(JwtMint.sign(crit, RSA.getPrivate(), claims()), "critical header");
+    cases.put("not.a.jwt", "malformed");
+    cases.put(parts[0] + "." + parts[1], "malformed");
+    cases.put(JwtMint.b64("[1]") + "." + parts[1] + "." + parts[2], "malformed");
+    cases.put(parts[0] + "." + parts[1] + "." + parts[2] + "=", "malformed");
+    cases.put("x".repeat(20_000), "too large");
+
+    JwtAuthenticator auth = authenticator();
+    cases.forEach((token, reason) -> assertThatThrownBy(() -> auth.authenticate("Bearer " + token))
+        .as(reason).isInstanceOfSatisfying(AuthException.class, e -> {
           assertThat(e.status()).isEqualTo(401);
           assertThat(e.error()).isEqualTo("invalid_token");
-          assertThat(e.getMessage()).contains(reason).doesNotContain(token);
-        });
+          assertThat(e.getMessage()).contains(reason).doesNotContain(token).doesNotContain(parts[1])
+              .matches("[\\x20-\\x21\\x23-\\x5B\\x5D-\\x7E]+"); // RFC 6750 error_description characters
+        }));
   }
 
-  static String sign(String alg, String kid, PrivateKey key, ObjectNode claims) throws Exception {
-    String input = enc(Json.write(Json.object().put("alg", alg).put("typ", "JWT").put("kid", kid))) + "."
-        + enc(Json.write(claims));
-    Signature s = Signature.getInstance(alg.equals("RS256") ? "SHA256withRSA" : "SHA256withECDSAinP1363Format");
-    s.initSign(key);
-    s.update(input.getBytes(StandardCharsets.US_ASCII));
-    return input + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(s.sign());
+  @Test
+  void clockSkewIsToleratedAndConfigurable() throws Exception {
+    long now = clock.epochSecond();
+    String lateButWithinSkew = JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("exp", now - 30));
+    String earlyButWithinSkew = JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims().put("nbf", now + 30)
+        .put("iat", now + 30));
+    assertThat(authenticator().authenticate("Bearer " + lateButWithinSkew).user()).isEqualTo("alice");
+    assertThat(authenticator().authenticate("Bearer " + earlyButWithinSkew).user()).isEqualTo("alice");
+    JwtAuthenticator strict = authenticator(new JwtSettings(jwks.toString(), ISSUER, AUDIENCE, null, null, null,
+        null, Duration.ZERO));
+    assertThatThrownBy(() -> strict.authenticate("Bearer " + lateButWithinSkew)).hasMessage("token expired");
+    assertThatThrownBy(() -> strict.authenticate("Bearer " + earlyButWithinSkew))
+        .hasMessage("token is not valid yet");
   }
 
-  private static String enc(String json) {
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
+  @Test
+  void anUnknownKidReloadsTheJwksAtMostOnceAMinute() throws Exception {
+    JwtAuthenticator auth = authenticator();
+    String rotated = JwtMint.sign("RS256", "rsa-2", RSA_2.getPrivate(), claims());
+    assertThatThrownBy(() -> auth.authenticate("Bearer " + rotated)).hasMessageContaining("no key");
+
+    JwtMint.write(jwks, JwtMint.jwks(JwtMint.rsaJwk("rsa-1", RSA), JwtMint.rsaJwk("rsa-2", RSA_2)));
+    clock.advance(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> auth.authenticate("Bearer " + rotated)).hasMessageContaining("no key");
+    clock.advance(Duration.ofSeconds(31));
+    String fresh = JwtMint.sign("RS256", "rsa-2", RSA_2.getPrivate(), claims());
+    assertThat(auth.authenticate("Bearer " + fresh).user()).isEqualTo("alice");
+
+    JwtMint.write(jwks, JwtMint.jwks(JwtMint.rsaJwk("rsa-2", RSA_2))); // rsa-1 withdrawn
+    String old = JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims());
+    assertThat(auth.authenticate("Bearer " + old).user()).isEqualTo("alice"); // still cached
+    clock.advance(Jwks.MAX_AGE);
+    String later = JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims());
+    assertThatThrownBy(() -> auth.authenticate("Bearer " + later)).hasMessageContaining("no key");
   }
 
-  private static String b64(BigInteger value) {
-    byte[] bytes = value.toByteArray();
-    if (bytes[0] == 0 && bytes.length > 1) {
-      bytes = Arrays.copyOfRange(bytes, 1, bytes.length);
-    }
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  @Test
+  void aMissingJwksRefusesTokensUntilItAppears() throws Exception {
+    JwtAuthenticator auth = authenticator(new JwtSettings(dir.resolve("later.json").toUri().toString(), ISSUER,
+        AUDIENCE, null, null, null, null, null));
+    String token = JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims());
+    assertThatThrownBy(() -> auth.authenticate("Bearer " + token)).hasMessageContaining("no key");
+    JwtMint.write(dir.resolve("later.json"), JwtMint.jwks(JwtMint.rsaJwk("rsa-1", RSA)));
+    clock.advance(Jwks.RETRY_AFTER_FAILURE);
+    assertThat(auth.authenticate("Bearer " + JwtMint.sign("RS256", "rsa-1", RSA.getPrivate(), claims())).user())
+        .isEqualTo("alice");
   }
 
-  private static String b64(BigInteger value, int length) {
-    byte[] bytes = value.toByteArray();
-    byte[] out = new byte[length];
-    int copy = Math.min(bytes.length, length);
-    System.arraycopy(bytes, bytes.length - copy, out, length - copy, copy);
-    return Base64.getUrlEncoder().withoutPadding().encodeToString(out);
+  @Test
+  void settingsComeFromTheConfigWithDefaults() {
+    JwtSettings s = JwtSettings.fromJson(Json.parse("{\"jwks\":\"https://idp.example/jwks\",\"issuer\":\"" + ISSUER
+        + "\",\"audience\":\"" + AUDIENCE + "\",\"clockSkewSeconds\":5}"));
+    assertThat(s).isEqualTo(new JwtSettings("https://idp.example/jwks", ISSUER, AUDIENCE, "tenant", "sub", "groups",
+        "default", Duration.ofSeconds(5)));
+    assertThatThrownBy(() -> JwtSettings.fromJson(Json.parse("{\"issuer\":\"x\"}")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }
