@@ -9,6 +9,7 @@ import java.util.Map;
 /** Concierge's {@link MultiServerMCPClient} with one server, called the way an application would: name plus a map. */
 final class ConciergeEcho implements EchoClient {
   private final MultiServerMCPClient client;
+  private final String protocolVersion;
 
   private ConciergeEcho(ServerConfig config) {
     this.client = MultiServerMCPClient.builder().clientInfo("concierge-bench", "1.0.0").server(config).build();
@@ -17,6 +18,7 @@ final class ConciergeEcho implements EchoClient {
       client.close();
       throw new IllegalStateException("concierge did not connect: " + status.error());
     }
+    this.protocolVersion = status.protocolVersion();
   }
 
   static ConciergeEcho stdio(List<String> command) {
@@ -25,7 +27,17 @@ final class ConciergeEcho implements EchoClient {
   }
 
   static ConciergeEcho http(String url) {
-    return new ConciergeEcho(ServerConfig.http("everything", url).prefix("").build());
+    return http(url, null);
+  }
+
+  /** Over Streamable HTTP, with the protocol version pinned ({@code "2025-11-25"}, ...), or detected when null. */
+  static ConciergeEcho http(String url, String protocol) {
+    return new ConciergeEcho(ServerConfig.http("everything", url).prefix("").protocol(protocol).build());
+  }
+
+  /** The version the client agreed with the server. */
+  String protocolVersion() {
+    return protocolVersion;
   }
 
   @Override
