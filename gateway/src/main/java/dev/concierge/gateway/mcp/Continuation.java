@@ -16,7 +16,8 @@ import java.util.concurrent.CompletableFuture;
  * with {@code inputResponses} completes the waiting asks. Whoever serves the current round waits on {@link #next}.
  */
 final class Continuation {
-  private final String id;
+  private final java.util.function.Supplier<String> ids;
+  private volatile String id;
   private final Principal principal;
   private final String method;
   private final String name;
@@ -28,15 +29,23 @@ final class Continuation {
 
   private record Question(String method, ObjectNode params, CompletableFuture<ObjectNode> answer) {}
 
-  Continuation(String id, Principal principal, String method, String name) {
-    this.id = id;
+  Continuation(java.util.function.Supplier<String> ids, Principal principal, String method, String name) {
+    this.ids = ids;
     this.principal = principal;
     this.method = method;
     this.name = name;
   }
 
-  String id() {
+  /** The id a {@code requestState} names; drawn on first use. */
+  synchronized String id() {
+    if (id == null) {
+      id = ids.get();
+    }
     return id;
+  }
+
+  boolean hasId() {
+    return id != null;
   }
 
   Principal principal() {

@@ -332,8 +332,9 @@ public final class ServerEngine {
     }
     String name = nameOf(request);
     String state = Json.text(params, "requestState");
-    ObjectNode clean = params.deepCopy();
+    ObjectNode clean = params; // the request's own tree: copied only where the engine changes it
     if (state != null) {
+      clean = params.deepCopy();
       String value = codec.open(principal, request.method(), name, state);
       if (value.startsWith(WAITING)) {
         Continuation waiting = continuations.get(value.substring(WAITING.length()));
@@ -351,7 +352,8 @@ public final class ServerEngine {
         clean.remove("requestState");
       }
     }
-    Continuation continuation = new Continuation(newId(), principal, request.method(), name);
+    // The id is drawn only if the handler asks something: most requests never need one.
+    Continuation continuation = new Continuation(ServerEngine::newId, principal, request.method(), name);
     Exchange exchange = new Exchange(principal, request.method(), clean, client, null, channel,
         (ex, method, p) -> askModern(continuation, ex, method, p), logLevel == null ? LogLevels.NONE : logLevel);
     continuation.watch(invoke(exchange));
@@ -407,7 +409,9 @@ public final class ServerEngine {
 
   private void answerRound(Continuation c, JsonRpcRequest request, Channel channel) {
     if (c.finished()) {
-      continuations.remove(c.id());
+      if (c.hasId()) {
+        continuations.remove(c.id());
+      }
       c.abandon("the request finished without the answer");
       Throwable failed = failure(c.result());
       ObjectNode result = failed == null ? c.result().join() : null;
