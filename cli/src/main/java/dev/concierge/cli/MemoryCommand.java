@@ -33,7 +33,8 @@ import picocli.CommandLine.Spec;
 /** {@code concierge memory ...}: a user's memories in the store, without the gateway. */
 @Command(name = "memory", description = "Remember, recall, list, forget, export and import a user's memories.",
     subcommands = {MemoryCommand.Remember.class, MemoryCommand.Recall.class, MemoryCommand.ListMemories.class,
-        MemoryCommand.Forget.class, MemoryCommand.Export.class, MemoryCommand.Import.class})
+        MemoryCommand.Forget.class, MemoryCommand.Export.class, MemoryCommand.Import.class,
+        MemoryCommand.Context.class})
 final class MemoryCommand implements Runnable {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -195,6 +196,29 @@ final class MemoryCommand implements Runnable {
       try (MemoryStore store = open()) {
         DeletionReceipt receipt = all ? store.forget(owner(), Filter.NONE) : store.forget(owner(), id);
         out().println(Json.write(receipt.toJson()));
+      }
+      return 0;
+    }
+  }
+
+  @Command(name = "context", description = "A prompt-ready block: the user's profile, and memories relevant to a "
+      + "query, within a token budget.")
+  static final class Context extends StoreOptions implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "QUERY")
+    String query;
+
+    @Option(names = "--tokens", defaultValue = "400", description = "Budget (default: ${DEFAULT-VALUE}).")
+    int tokens;
+
+    @Option(names = "--json", description = "The block as JSON instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws Exception {
+      try (MemoryStore store = open()) {
+        ObjectNode block = dev.concierge.context.ContextBlock.build(store, owner(), query, tokens);
+        out().print(json ? Json.write(block) + "\n" : dev.concierge.context.ContextBlock.render(block));
+        out().flush();
       }
       return 0;
     }

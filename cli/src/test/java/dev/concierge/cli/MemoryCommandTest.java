@@ -34,6 +34,11 @@ class MemoryCommandTest {
     assertThat(Json.parse(run("memory", "recall", "coffee", "--store", store, "--user", "bob", "--lexical").out()))
         .isEmpty();
 
+    run("memory", "remember", "Alice is allergic to peanuts", "--store", store, "--user", "alice", "--lexical");
+    Run context = run("memory", "context", "coffee order", "--store", store, "--user", "alice", "--lexical",
+        "--tokens", "100");
+    assertThat(context.out()).contains("What is known about the user:").contains("Alice takes her coffee black");
+
     Path queries = dir.resolve("q.jsonl");
     Files.writeString(queries, "{\"query\":\"coffee\",\"k\":1}\n{\"query\":\"tea\"}\n");
     String[] lines = run("memory", "recall", "--queries", queries.toString(), "--store", store, "--user", "alice",
@@ -44,7 +49,7 @@ class MemoryCommandTest {
     Path exported = dir.resolve("alice.jsonl");
     Files.writeString(exported, run("memory", "export", "--store", store, "--user", "alice", "--lexical").out());
     assertThat(run("memory", "import", exported.toString(), "--store", store, "--user", "carol", "--lexical").out())
-        .contains("imported 1");
+        .contains("imported 2");
 
     Run forgot = run("memory", "forget", id, "--store", store, "--user", "alice", "--lexical");
     assertThat(Json.parse(forgot.out()).path("ids").get(0).asText()).isEqualTo(id);

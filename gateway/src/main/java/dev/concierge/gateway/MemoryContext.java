@@ -1,11 +1,8 @@
 package dev.concierge.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.concierge.context.Filter;
-import dev.concierge.context.Hit;
-import dev.concierge.context.Memory;
+import dev.concierge.context.ContextBlock;
 import dev.concierge.context.MemoryStore;
 import dev.concierge.context.NewMemory;
 import dev.concierge.context.Owner;
@@ -13,8 +10,6 @@ import dev.concierge.context.Provenance;
 import dev.concierge.gateway.mcp.Exchange;
 import dev.concierge.protocol.Json;
 import java.io.IOException;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The user's memories around upstream calls: the context block injected into a call's {@code _meta}, and the
@@ -22,7 +17,6 @@ import java.util.Set;
  */
 final class MemoryContext {
   static final String META_KEY = "dev.concierge/context";
-  private static final int CHARS_PER_TOKEN = 4;
   private static final int SUMMARY_CHARS = 300;
 
   private final MemoryStore store;
@@ -31,42 +25,10 @@ final class MemoryContext {
     this.store = store;
   }
 
-  /**
-   * {@code {"profile": [...], "relevant": [...]}} for this call, within the policy's token budget: the user's facts
-   * and preferences first (newest first), then the memories closest to the call's arguments.
-   */
+  /** The context block for this call: the user's profile and, with {@code relevant}, memories close to its arguments. */
   ObjectNode block(Owner owner, MemoryPolicy policy, JsonNode arguments) throws IOException {
-    int budget = policy.contextTokens() * CHARS_PER_TOKEN;
-    ObjectNode block = Json.object();
-    ArrayNode profile = block.putArray("profile");
-    Set<String> seen = new HashSet<>();
-    for (Memory m : store.list(owner, new Filter(null, Set.of("fact", "preference"), null, null, null, null, false),
-        20)) {
-      if (m.text().length() > budget) {
-        break;
-      }
-      budget -= m.text().length();
-      profile.add(m.text());
-      seen.add(m.id());
-    }
-    if (policy.context().equals("relevant")) {
-      ArrayNode relevant = block.putArray("relevant");
-      String query = textOf(arguments);
-      if (!query.isBlank()) {
-        for (Hit h : store.recall(owner, query, 5, Filter.NONE)) {
-          Memory m = h.memory();
-          if (seen.contains(m.id()) || m.text().length() > budget) {
-            continue;
-          }
-          budget -= m.text().length();
-          ObjectNode item = relevant.addObject().put("text", m.text()).put("created_at", m.createdAt().toString());
-          if (m.provenance().server() != null) {
-            item.put("server", m.provenance().server());
-          }
-        }
-      }
-    }
-    return block;
+    return ContextBlock.build(store, owner, policy.context().equals("relevant") ? textOf(arguments) : null,
+        policy.contextTokens());
   }
 
   /** Records a finished call as an episode of the user's, with where it came from. */
