@@ -134,7 +134,9 @@ public final class GatewayHandler implements McpHandler {
       case McpMethods.RESOURCES_TEMPLATES_LIST -> listed(exchange, this::listTemplates);
       case McpMethods.TOOLS_CALL -> callTool(exchange, params);
       case McpMethods.PROMPTS_GET -> getPrompt(exchange, params);
-      case McpMethods.RESOURCES_READ -> async(() -> readCall(exchange, params)).thenCompose(c -> forward(exchange, c));
+      case McpMethods.RESOURCES_READ -> memoryTools != null && MemoryTools.owns(Json.text(params, "uri"))
+          ? async(() -> memoryTools.read(exchange, Json.text(params, "uri")))
+          : async(() -> readCall(exchange, params)).thenCompose(c -> forward(exchange, c));
       case McpMethods.COMPLETION_COMPLETE -> async(() -> completeCall(exchange, params))
           .thenCompose(c -> forward(exchange, c));
       default -> CompletableFuture.failedFuture(new McpException(ErrorCodes.METHOD_NOT_FOUND,
@@ -220,6 +222,9 @@ public final class GatewayHandler implements McpHandler {
     ObjectNode result = Json.object();
     ArrayNode resources = result.putArray("resources");
     listing.items().forEach(i -> resources.add(i.resource().toJson()));
+    if (memoryTools != null) {
+      memoryTools.resources().forEach(resources::add);
+    }
     return withStatuses(result, listing.servers());
   }
 
@@ -228,6 +233,9 @@ public final class GatewayHandler implements McpHandler {
     ObjectNode result = Json.object();
     ArrayNode templates = result.putArray("resourceTemplates");
     listing.items().forEach(t -> templates.add(t.template().toJson()));
+    if (memoryTools != null) {
+      templates.add(memoryTools.template());
+    }
     return withStatuses(result, listing.servers());
   }
 

@@ -51,6 +51,61 @@ final class MemoryTools {
             {"type":"object","properties":{"limit":{"type":"integer","minimum":1,"maximum":200}}}"""));
   }
 
+  static final String SCHEME = "memory://";
+  private static final String PROFILE = SCHEME + "profile";
+  private static final String RECENT = SCHEME + "recent";
+  private static final String ITEM = SCHEME + "memories/";
+
+  /** Whether a resource URI is the memory server's. */
+  static boolean owns(String uri) {
+    return uri != null && uri.startsWith(SCHEME);
+  }
+
+  /** The user's profile and recent memories, as resources a host can attach to a conversation. */
+  List<ObjectNode> resources() {
+    return List.of(
+        Json.object().put("uri", PROFILE).put("name", "memory-profile").put("mimeType", "text/markdown")
+            .put("description", "What is known about you: your remembered facts and preferences"),
+        Json.object().put("uri", RECENT).put("name", "memory-recent").put("mimeType", "application/json")
+            .put("description", "Your most recent memories, newest first"));
+  }
+
+  /** One memory by id. */
+  ObjectNode template() {
+    return Json.object().put("uriTemplate", ITEM + "{id}").put("name", "memory").put("mimeType", "application/json")
+        .put("description", "One of your memories, by id");
+  }
+
+  /** Reads a {@code memory://} resource of the calling user. */
+  ObjectNode read(Exchange exchange, String uri) {
+    Owner owner = owner(exchange.principal());
+    try {
+      ObjectNode content = Json.object().put("uri", uri);
+      if (uri.equals(PROFILE)) {
+        content.put("mimeType", "text/markdown").put("text",
+            dev.concierge.context.ContextBlock.render(dev.concierge.context.ContextBlock.build(store, owner, null, 2000)));
+      } else if (uri.equals(RECENT)) {
+        ArrayNode items = Json.array();
+        store.list(owner, Filter.NONE, 20).forEach(m -> items.add(describe(m)));
+        content.put("mimeType", "application/json").put("text", Json.write(items));
+      } else if (uri.startsWith(ITEM)) {
+        Memory m = store.get(owner, uri.substring(ITEM.length())).orElseThrow(() -> notFound(uri));
+        content.put("mimeType", "application/json").put("text", Json.write(describe(m)));
+      } else {
+        throw notFound(uri);
+      }
+      ObjectNode result = Json.object();
+      result.putArray("contents").add(content);
+      return result;
+    } catch (IOException e) {
+      throw new McpException(ErrorCodes.INTERNAL_ERROR, "the memory store failed: " + e.getMessage());
+    }
+  }
+
+  private static McpException notFound(String uri) {
+    return new McpException(ErrorCodes.INVALID_PARAMS, "Resource not found: " + uri, Json.object().put("uri", uri));
+  }
+
   /** The tool definitions, with their exposed names. */
   List<ObjectNode> definitions() {
     return definitions;

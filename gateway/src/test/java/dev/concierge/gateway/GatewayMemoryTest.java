@@ -93,10 +93,21 @@ class GatewayMemoryTest {
 
   @Test
   void noUserSeesAnothersMemories() {
+    String id;
     try (MultiServerMCPClient carol = session("carol")) {
-      carol.callTool("memory__remember", Map.of("text", "Carol's locker code is 9931"));
+      id = carol.callTool("memory__remember", Map.of("text", "Carol's locker code is 9931"))
+          .structuredContent().path("id").asText();
+      assertThat(carol.readResource("gw", "memory://profile", dev.concierge.client.CallContext.EMPTY).contents()
+          .get(0).text()).contains("9931");
+      assertThat(carol.readResource("gw", "memory://memories/" + id, dev.concierge.client.CallContext.EMPTY)
+          .contents().get(0).text()).contains("9931");
     }
     try (MultiServerMCPClient dave = session("dave")) {
+      assertThat(dave.readResource("gw", "memory://profile", dev.concierge.client.CallContext.EMPTY).contents()
+          .get(0).text()).doesNotContain("9931");
+      String other = id;
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> dave.readResource("gw", "memory://memories/" + other,
+          dev.concierge.client.CallContext.EMPTY)).hasMessageContaining("Resource not found");
       assertThat(dave.callTool("memory__recall", Map.of("query", "locker code")).text())
           .isEqualTo("Nothing relevant is remembered.");
       String echoed = dave.callTool("fixture__test_echo_meta", Map.of("topic", "locker code")).text();
