@@ -74,6 +74,10 @@ final class RequestDecorator {
       if (env.logLevel() != null) {
         meta.put(MetaKeys.LOG_LEVEL, env.logLevel());
       }
+    } else {
+      // A caller relaying a 2026-07-28 request may hand over its envelope; a legacy server has no use for it.
+      meta.remove(java.util.List.of(MetaKeys.PROTOCOL_VERSION, MetaKeys.CLIENT_INFO, MetaKeys.CLIENT_CAPABILITIES,
+          MetaKeys.LOG_LEVEL));
     }
     if (meta.isEmpty()) {
       body.remove("_meta");
