@@ -74,6 +74,10 @@ final class EvalCommand implements Runnable {
         + "context (default: ${DEFAULT-VALUE}).")
     int window;
 
+    @Option(names = "--after", defaultValue = "1", description = "Later turns stored with each turn as its context "
+        + "(default: ${DEFAULT-VALUE}).")
+    int after;
+
     @Option(names = "--dated", defaultValue = "true", negatable = true, description = "Prefix each turn with its "
         + "session's date (default: ${DEFAULT-VALUE}).")
     boolean dated;
@@ -91,7 +95,7 @@ final class EvalCommand implements Runnable {
       try (MemoryStore memories = EmbeddedStore.open(dir, lexical ? null : new MiniLmEmbedder())) {
         for (JsonNode sample : samples) {
           Owner owner = new Owner("locomo", sample.path("sample_id").asText());
-          List<NewMemory> dialog = turns(sample.path("conversation"), window, dated);
+          List<NewMemory> dialog = turns(sample.path("conversation"), window, after, dated);
           turns += dialog.size();
           memories.rememberAll(owner, dialog);
           for (JsonNode qa : sample.path("qa")) {
@@ -145,7 +149,7 @@ final class EvalCommand implements Runnable {
     }
 
     /** Every dialog turn of a conversation, dated by its session. */
-    private static List<NewMemory> turns(JsonNode conversation, int window, boolean dated) {
+    private static List<NewMemory> turns(JsonNode conversation, int window, int after, boolean dated) {
       List<NewMemory> out = new ArrayList<>();
       java.util.ArrayDeque<String> previous = new java.util.ArrayDeque<>();
       DateTimeFormatter day = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
@@ -157,17 +161,26 @@ final class EvalCommand implements Runnable {
         java.time.Instant date = LocalDateTime.parse(conversation.get("session_" + session + "_date_time").asText()
             .replace("am", "AM").replace("pm", "PM"), SESSION_DATE).toInstant(ZoneOffset.UTC);
         previous.clear(); // a session starts a new exchange
+        List<String> lines = new ArrayList<>();
         for (JsonNode turn : dialog) {
           String line = turn.path("speaker").asText() + ": " + turn.path("text").asText();
           if (turn.hasNonNull("blip_caption")) {
             line += " [shares " + turn.get("blip_caption").asText() + "]";
           }
+          lines.add(line);
+        }
+        int index = 0;
+        for (JsonNode turn : dialog) {
+          String line = lines.get(index++);
           StringBuilder text = new StringBuilder();
           if (dated) {
             text.append('(').append(day.format(date.atZone(ZoneOffset.UTC))).append(") ");
           }
           previous.forEach(p -> text.append(p).append('\n'));
           text.append(line);
+          for (int next = index; next < Math.min(lines.size(), index + after); next++) {
+            text.append('\n').append(lines.get(next));
+          }
           previous.addLast(line);
           while (previous.size() > window) {
             previous.removeFirst();
