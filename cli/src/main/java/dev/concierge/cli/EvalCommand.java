@@ -74,6 +74,10 @@ final class EvalCommand implements Runnable {
         + "context (default: ${DEFAULT-VALUE}).")
     int window;
 
+    @Option(names = "--lexical-weight", paramLabel = "W", description = "Weight of the lexical ranking against the "
+        + "semantic one in the fusion (default: the store's, 3).")
+    Double lexicalWeight;
+
     @Option(names = "--after", defaultValue = "1", description = "Later turns stored with each turn as its context "
         + "(default: ${DEFAULT-VALUE}).")
     int after;
@@ -92,7 +96,8 @@ final class EvalCommand implements Runnable {
       Map<String, Integer> counts = new TreeMap<>();
       long started = System.nanoTime();
       int turns = 0;
-      try (MemoryStore memories = EmbeddedStore.open(dir, lexical ? null : new MiniLmEmbedder())) {
+      try (MemoryStore memories = lexicalWeight == null ? EmbeddedStore.open(dir, lexical ? null
+          : new MiniLmEmbedder()) : EmbeddedStore.open(dir, lexical ? null : new MiniLmEmbedder(), lexicalWeight)) {
         for (JsonNode sample : samples) {
           Owner owner = new Owner("locomo", sample.path("sample_id").asText());
           List<NewMemory> dialog = turns(sample.path("conversation"), window, after, dated);
@@ -125,7 +130,7 @@ final class EvalCommand implements Runnable {
         }
       }
       out.printf(Locale.ROOT, "LoCoMo turn-level recall (%s; %d conversations, %d turns, %.0f s)%n%n",
-          lexical ? "BM25 only" : "BM25 + all-MiniLM-L6-v2, reciprocal rank fusion", samples.size(), turns,
+          lexical ? "BM25 only" : "BM25 + all-MiniLM-L6-v2, weighted reciprocal rank fusion", samples.size(), turns,
           (System.nanoTime() - started) / 1e9);
       StringBuilder header = new StringBuilder("| category | questions |");
       StringBuilder rule = new StringBuilder("|---|---:|");
