@@ -10,8 +10,6 @@ import dev.concierge.gateway.auth.JwtAuthenticator;
 import dev.concierge.gateway.auth.JwtSettings;
 import dev.concierge.gateway.auth.LocalTokenAuthenticator;
 import dev.concierge.gateway.auth.NoAuthenticator;
-import dev.concierge.gateway.auth.Secrets;
-import dev.concierge.gateway.mcp.EngineSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -66,7 +64,7 @@ final class ServeCommand implements Callable<Integer> {
     dev.concierge.context.MemoryStore memories = StoreDir.memories(dir, memory);
     builder.memory(memories);
     try (memories; Gateway gateway = builder
-        .engine(EngineSettings.defaults(Secrets.keyFile(dir.resolve("state-key"))))
+        .engine(StoreDir.engineSettings(dir))
         .start()) {
       for (ServerStatus s : gateway.servers()) {
         err.println(s.error() == null ? "server '" + s.name() + "': " + s.toolCount() + " tools"

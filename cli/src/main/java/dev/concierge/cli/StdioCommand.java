@@ -2,7 +2,6 @@ package dev.concierge.cli;
 
 import dev.concierge.gateway.Gateway;
 import dev.concierge.gateway.GatewayConfig;
-import dev.concierge.gateway.mcp.EngineSettings;
 import java.io.FileOutputStream;
 import java.io.FileDescriptor;
 import java.io.OutputStream;
@@ -36,7 +35,7 @@ final class StdioCommand implements Callable<Integer> {
     Path dir = StoreDir.resolve(store);
     dev.concierge.context.MemoryStore memories = StoreDir.memories(dir, memory);
     try (memories; Gateway gateway = Gateway.builder(gatewayConfig).stdioOnly().memory(memories)
-        .engine(EngineSettings.defaults(dev.concierge.gateway.auth.Secrets.keyFile(dir.resolve("state-key")))).start()) {
+        .engine(StoreDir.engineSettings(dir)).start()) {
       gateway.serveStdio(System.in, protocolOut);
     }
     return 0;

@@ -18,6 +18,12 @@ final class StoreDir {
     };
   }
 
+  /** The engine's settings, with the {@code requestState} key kept in the store so restarts accept earlier states. */
+  static dev.concierge.gateway.mcp.EngineSettings engineSettings(Path dir) throws IOException {
+    return dev.concierge.gateway.mcp.EngineSettings.defaults(
+        dev.concierge.gateway.auth.Secrets.keyFile(dir.resolve("state-key")));
+  }
+
   static Path resolve(Path store) throws IOException {
     Path dir = store != null ? store : Path.of(System.getProperty("user.home"), ".concierge");
     Files.createDirectories(dir);

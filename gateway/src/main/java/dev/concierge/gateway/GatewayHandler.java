@@ -261,45 +261,47 @@ public final class GatewayHandler implements McpHandler {
         && views.visible(exchange.principal(), name)) {
       return async(() -> memoryTools.call(exchange, name.substring(MemoryTools.PREFIX.length()), arguments));
     }
-    Work<McpCall> route = () -> {
-      NamedTool tool = name == null ? null : findTool(exchange.principal(), name);
+    // The common case is a map lookup and a send: no reason to change threads. Listing the servers again, or
+    // reading the user's memories for injection, may wait, so those run on a worker.
+    Work<NamedTool> route = () -> name == null ? null : findTool(exchange.principal(), name);
+    CompletableFuture<NamedTool> routed = toolsFresh() ? CompletableFuture.completedFuture(route.run())
+        : async(route);
+    return routed.thenCompose(tool -> {
       if (tool == null) {
         throw new McpException(ErrorCodes.INVALID_PARAMS, "Unknown tool: " + name);
       }
       ObjectNode upstream = forwardedParams(exchange, params).put("name", tool.originalName());
       upstream.set("arguments", arguments);
       MemoryPolicy policy = policies.apply(tool.server());
-      if (memoryContext != null && policy.injects()) {
-        try {
-          upstream.withObjectProperty("_meta").set(MemoryContext.META_KEY, memoryContext.block(
-              MemoryTools.owner(exchange.principal()), policy, arguments));
-        } catch (java.io.IOException e) {
-          throw new McpException(ErrorCodes.INTERNAL_ERROR, "the memory store failed: " + e.getMessage());
-        }
-      }
-      return new McpCall(tool.server(), McpMethods.TOOLS_CALL, upstream, context(exchange), upstreamTimeout);
-    };
-    CompletableFuture<ObjectNode> result;
-    if (toolsFresh() && memoryContext == null) { // the common case: a map lookup, no reason to change threads
-      try {
-        result = forward(exchange, route.run());
-      } catch (RuntimeException e) {
-        return CompletableFuture.failedFuture(e);
-      }
-    } else {
-      result = async(route).thenCompose(call -> forward(exchange, call));
-    }
-    return memoryContext == null ? result : result.thenApply(r -> {
-      captureLater(exchange, name, arguments, r);
-      return r;
+      CompletableFuture<ObjectNode> sent = memoryContext != null && policy.injects()
+          ? async(() -> inject(exchange, policy, upstream, arguments)).thenCompose(p -> forward(exchange,
+              call(exchange, tool, p)))
+          : forward(exchange, call(exchange, tool, upstream));
+      return policy.captureEpisodes() && memoryContext != null ? sent.thenApply(r -> {
+        captureLater(exchange, tool, arguments, r);
+        return r;
+      }) : sent;
     });
   }
 
-  /** Records the call as an episode when its server's policy asks for it, off the answer's path. */
-  private void captureLater(Exchange exchange, String name, JsonNode arguments, ObjectNode result) {
-    NamedTool tool = findTool(exchange.principal(), name);
-    if (tool == null || !policies.apply(tool.server()).captureEpisodes() || result.path("isError").asBoolean(false)
-        || "input_required".equals(Json.text(result, "resultType"))) {
+  private McpCall call(Exchange exchange, NamedTool tool, ObjectNode upstream) {
+    return new McpCall(tool.server(), McpMethods.TOOLS_CALL, upstream, context(exchange), upstreamTimeout);
+  }
+
+  /** Adds the user's context block to the upstream params' {@code _meta}. */
+  private ObjectNode inject(Exchange exchange, MemoryPolicy policy, ObjectNode upstream, JsonNode arguments) {
+    try {
+      upstream.withObjectProperty("_meta").set(MemoryContext.META_KEY, memoryContext.block(
+          MemoryTools.owner(exchange.principal()), policy, arguments));
+      return upstream;
+    } catch (java.io.IOException e) {
+      throw new McpException(ErrorCodes.INTERNAL_ERROR, "the memory store failed: " + e.getMessage());
+    }
+  }
+
+  /** Records the call as an episode, off the answer's path (not failures, not calls still waiting for input). */
+  private void captureLater(Exchange exchange, NamedTool tool, JsonNode arguments, ObjectNode result) {
+    if (result.path("isError").asBoolean(false) || "input_required".equals(Json.text(result, "resultType"))) {
       return;
     }
     executor.execute(() -> {
@@ -308,7 +310,7 @@ public final class GatewayHandler implements McpHandler {
             arguments, result);
       } catch (java.io.IOException | RuntimeException e) {
         System.getLogger(GatewayHandler.class.getName()).log(System.Logger.Level.WARNING,
-            "recording an episode of " + name + " failed: " + e.getMessage());
+            "recording an episode of " + tool.name() + " failed: " + e.getMessage());
       }
     });
   }

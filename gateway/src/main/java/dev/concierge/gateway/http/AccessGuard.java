@@ -25,10 +25,7 @@ record AccessGuard(Set<String> hosts, Set<String> origins) {
         return "Forbidden: Host header not allowed";
       }
     }
-    if (origin != null && !origin.equals("null") && !originAllowed(origin)) {
-      return "Forbidden: Origin not allowed";
-    }
-    if ("null".equals(origin)) {
+    if (origin != null && ("null".equals(origin) || !originAllowed(origin))) {
       return "Forbidden: Origin not allowed";
     }
     return null;
@@ -42,7 +39,7 @@ record AccessGuard(Set<String> hosts, Set<String> origins) {
       URI uri = URI.create(origin);
       String name = uri.getHost();
       // A page served by the gateway's own host names (e.g. the Inspector on localhost) is same-site.
-      return name != null && (hosts.isEmpty() ? false : hosts.contains(name.toLowerCase(Locale.ROOT)));
+      return name != null && hosts.contains(name.toLowerCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       return false;
     }

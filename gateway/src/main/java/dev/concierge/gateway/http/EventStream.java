@@ -44,8 +44,7 @@ final class EventStream {
       return;
     }
     seq++;
-    byte[] bytes = ("id: " + id + "-" + seq + "\nevent: message\ndata: " + message.toJsonString() + "\n\n")
-        .getBytes(StandardCharsets.UTF_8);
+    byte[] bytes = Http.sseEvent(id + "-" + seq, message);
     log.add(new Event(seq, bytes));
     while (log.size() > MAX_LOGGED_EVENTS) {
       log.poll();
@@ -59,7 +58,7 @@ final class EventStream {
   /** A keep-alive comment, so that a client that left is noticed on an idle stream. */
   synchronized void keepAlive() {
     if (writer != null && !ended) {
-      writer.write(":\n\n".getBytes(StandardCharsets.UTF_8), false);
+      writer.write(Http.SSE_COMMENT, false);
     }
   }
 

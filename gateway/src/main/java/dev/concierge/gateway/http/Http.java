@@ -18,6 +18,15 @@ import org.eclipse.jetty.util.Callback;
 final class Http {
   private Http() {}
 
+  /** A keep-alive: an SSE comment, which clients ignore. */
+  static final byte[] SSE_COMMENT = ":\n\n".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  /** One SSE {@code message} event carrying a JSON-RPC message, with an event id when {@code id} is not null. */
+  static byte[] sseEvent(String id, dev.concierge.protocol.JsonRpcMessage message) {
+    return ((id == null ? "" : "id: " + id + "\n") + "event: message\ndata: " + message.toJsonString() + "\n\n")
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+  }
+
   static void sseHeaders(Response response) {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/event-stream");
     response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-cache");

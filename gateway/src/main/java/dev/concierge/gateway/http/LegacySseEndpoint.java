@@ -47,8 +47,7 @@ final class LegacySseEndpoint {
     }
 
     void send(JsonRpcMessage message) {
-      writer.write(("event: message\ndata: " + message.toJsonString() + "\n\n").getBytes(StandardCharsets.UTF_8),
-          false);
+      writer.write(Http.sseEvent(null, message), false);
     }
   }
 
@@ -134,7 +133,7 @@ final class LegacySseEndpoint {
 
   void keepAlive() {
     for (Connection c : connections.values()) {
-      c.writer.write(":\n\n".getBytes(StandardCharsets.UTF_8), false);
+      c.writer.write(Http.SSE_COMMENT, false);
     }
   }
 

@@ -96,9 +96,4 @@ final class PostChannel implements Channel {
     response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
     new ResponseWriter(response, callback, e -> { }).write(answer.toJsonBytes(), true);
   }
-
-  /** Whether nothing was written yet (the response can still carry any status). */
-  synchronized boolean untouched() {
-    return stream == null && !done;
-  }
 }

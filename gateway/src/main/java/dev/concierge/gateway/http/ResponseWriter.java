@@ -48,10 +48,6 @@ final class ResponseWriter {
     return failed;
   }
 
-  synchronized boolean isClosed() {
-    return closed;
-  }
-
   private void pump() {
     Chunk chunk;
     synchronized (this) {

@@ -24,7 +24,6 @@ public final class DownstreamSession {
   private final ClientInfo client;
   private volatile String logLevel;
   private volatile long lastSeenMillis;
-  private volatile boolean initialized;
   private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
   private final Map<RequestId, Exchange> inFlight = new ConcurrentHashMap<>();
   private final Map<RequestId, CompletableFuture<ObjectNode>> questions = new ConcurrentHashMap<>();
@@ -64,14 +63,6 @@ public final class DownstreamSession {
 
   long lastSeenMillis() {
     return lastSeenMillis;
-  }
-
-  void markInitialized() {
-    initialized = true;
-  }
-
-  boolean initialized() {
-    return initialized;
   }
 
   Set<String> subscriptions() {

@@ -73,10 +73,6 @@ final class ListenStreams {
     return open.remove(stream);
   }
 
-  List<Stream> all() {
-    return open;
-  }
-
   /** Sends a list-changed notification to every stream of the audience that asked for it. */
   void listChanged(String method, Predicate<Principal> audience) {
     String key = switch (method) {

@@ -116,7 +116,7 @@ public final class ServerEngine {
 
   /** Whether a legacy session with this id is open on this node. */
   public boolean isOpen(String sessionId) {
-    return sessions.all().stream().anyMatch(s -> s.id().equals(sessionId));
+    return sessions.contains(sessionId);
   }
 
   /** The principal's live session with this id, or {@code null} (unknown, expired, closed, or not theirs). */
@@ -153,18 +153,14 @@ public final class ServerEngine {
     }
   }
 
-  /** A notification from a legacy client ({@code initialized}, {@code cancelled}, ...); unknown ones are ignored. */
+  /** A notification from a legacy client: {@code cancelled} acts; the others ({@code initialized}, ...) need nothing. */
   public void notification(DownstreamSession session, JsonRpcNotification notification) {
-    switch (notification.method()) {
-      case McpMethods.INITIALIZED -> session.markInitialized();
-      case McpMethods.NOTIFICATION_CANCELLED -> {
-        RequestId id = requestId(notification.paramsOrEmpty().get("requestId"));
-        Exchange exchange = id == null ? null : session.inFlight().remove(id);
-        if (exchange != null) {
-          exchange.cancel();
-        }
+    if (McpMethods.NOTIFICATION_CANCELLED.equals(notification.method())) {
+      RequestId id = requestId(notification.paramsOrEmpty().get("requestId"));
+      Exchange exchange = id == null ? null : session.inFlight().remove(id);
+      if (exchange != null) {
+        exchange.cancel();
       }
-      default -> { }
     }
   }
 
@@ -205,11 +201,6 @@ public final class ServerEngine {
       }
     }
     listens.resourceUpdated(uri, audience);
-  }
-
-  /** Sends a notification to every legacy session's standalone stream (e.g. a stdio connection's). */
-  public void broadcast(DownstreamSession session, JsonRpcNotification notification) {
-    session.sendOnStream(notification);
   }
 
   /** Periodic housekeeping: closes idle sessions, abandons requests whose client never answered. */

@@ -54,6 +54,10 @@ final class SessionRegistry {
     return session;
   }
 
+  boolean contains(String id) {
+    return sessions.containsKey(id);
+  }
+
   DownstreamSession remove(String id) {
     return sessions.remove(id);
   }
