@@ -1,10 +1,10 @@
 package dev.concierge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.concierge.context.EmbeddedStore;
 import dev.concierge.context.Filter;
 import dev.concierge.context.Hit;
 import dev.concierge.context.MemoryStore;
+import dev.concierge.context.MemoryStores;
 import dev.concierge.context.MiniLmEmbedder;
 import dev.concierge.context.NewMemory;
 import dev.concierge.context.Owner;
@@ -63,9 +63,9 @@ final class EvalCommand implements Runnable {
         + "${DEFAULT-VALUE}).")
     List<Integer> ks;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "Where to build the store (default: a temporary "
-        + "directory, deleted afterwards).")
-    Path store;
+    @Option(names = "--store", paramLabel = "DIR|JDBC-URL", description = "Where to build the store: a directory or a "
+        + "jdbc:postgresql: URL, whose LoCoMo users are replaced (default: a temporary directory, deleted afterwards).")
+    String store;
 
     @Option(names = "--lexical", description = "BM25 only, no embedding model.")
     boolean lexical;
@@ -91,17 +91,18 @@ final class EvalCommand implements Runnable {
       PrintWriter out = spec.commandLine().getOut();
       JsonNode samples = Json.parse(Files.readString(data));
       int maxK = ks.stream().mapToInt(Integer::intValue).max().orElse(10);
-      Path dir = store != null ? store : Files.createTempDirectory("concierge-locomo");
+      Path temporary = store == null ? Files.createTempDirectory("concierge-locomo") : null;
       Map<String, double[]> sums = new TreeMap<>();
       Map<String, Integer> counts = new TreeMap<>();
       long started = System.nanoTime();
       int turns = 0;
-      try (MemoryStore memories = lexicalWeight == null ? EmbeddedStore.open(dir, lexical ? null
-          : new MiniLmEmbedder()) : EmbeddedStore.open(dir, lexical ? null : new MiniLmEmbedder(), lexicalWeight)) {
+      try (MemoryStore memories = MemoryStores.open(store != null ? store : temporary.toString(),
+          lexical ? null : new MiniLmEmbedder(), lexicalWeight)) {
         for (JsonNode sample : samples) {
           Owner owner = new Owner("locomo", sample.path("sample_id").asText());
           List<NewMemory> dialog = turns(sample.path("conversation"), window, after, dated);
           turns += dialog.size();
+          memories.forget(owner, Filter.NONE); // a rerun on the same store starts from the same state
           memories.rememberAll(owner, dialog);
           for (JsonNode qa : sample.path("qa")) {
             Set<String> evidence = new HashSet<>();
@@ -125,8 +126,8 @@ final class EvalCommand implements Runnable {
           }
         }
       } finally {
-        if (store == null) {
-          deleteRecursively(dir);
+        if (temporary != null) {
+          deleteRecursively(temporary);
         }
       }
       out.printf(Locale.ROOT, "LoCoMo turn-level recall (%s; %d conversations, %d turns, %.0f s)%n%n",

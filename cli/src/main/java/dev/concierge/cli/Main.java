@@ -16,6 +16,12 @@ public final class Main implements Runnable {
   static final int FAILED = 1;
   /** Exit code for bad usage or a bad configuration file. */
   static final int USAGE = 2;
+  /** The connection pool reports every start and stop at INFO; a command's output should not carry that. */
+  private static final java.util.logging.Logger POOL_LOG = java.util.logging.Logger.getLogger("com.zaxxer.hikari");
+
+  static {
+    POOL_LOG.setLevel(java.util.logging.Level.WARNING);
+  }
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

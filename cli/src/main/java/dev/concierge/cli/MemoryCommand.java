@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concierge.context.DeletionReceipt;
-import dev.concierge.context.EmbeddedStore;
 import dev.concierge.context.Filter;
 import dev.concierge.context.Hit;
 import dev.concierge.context.Memory;
 import dev.concierge.context.MemoryStore;
+import dev.concierge.context.MemoryStores;
 import dev.concierge.context.MiniLmEmbedder;
 import dev.concierge.context.NewMemory;
 import dev.concierge.context.Owner;
@@ -49,8 +49,9 @@ final class MemoryCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--store", paramLabel = "DIR", description = "Data directory (default: ~/.concierge).")
-    Path store;
+    @Option(names = "--store", paramLabel = "DIR|JDBC-URL", description = "Data directory, or a jdbc:postgresql: URL "
+        + "(default: ~/.concierge).")
+    String store;
 
     @Option(names = "--user", required = true, paramLabel = "U", description = "Whose memories.")
     String user;
@@ -62,7 +63,9 @@ final class MemoryCommand implements Runnable {
     boolean lexical;
 
     MemoryStore open() throws Exception {
-      return EmbeddedStore.open(StoreDir.resolve(store), lexical ? null : new MiniLmEmbedder());
+      String location = store != null && MemoryStores.isDatabase(store) ? store
+          : StoreDir.resolve(store == null ? null : Path.of(store)).toString();
+      return MemoryStores.open(location, lexical ? null : new MiniLmEmbedder(), null);
     }
 
     Owner owner() {

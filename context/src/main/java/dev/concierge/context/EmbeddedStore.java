@@ -1,10 +1,6 @@
 package dev.concierge.context;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.concierge.protocol.Json;
-import dev.concierge.protocol.McpException;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.Writer;
@@ -13,9 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,8 +52,6 @@ public final class EmbeddedStore implements MemoryStore {
   /** The layout this code reads and writes; a directory written by a newer one is refused, not misread. */
   static final int SCHEMA_VERSION = 1;
   private static final String SCHEMA_FILE = "SCHEMA";
-  /** Reciprocal rank fusion constant (the usual 60): damps the weight of the very first ranks. */
-  private static final int RRF_K = 60;
   /**
    * How much more the lexical ranking counts than the semantic one in the fusion. Measured on LoCoMo (docs/
    * BENCHMARKS.md): with MiniLM, exact words (names, places, objects) decide most questions and the embedding is best
@@ -157,29 +149,31 @@ public final class EmbeddedStore implements MemoryStore {
     int depth = Math.max(50, 4 * k);
     IndexSearcher searcher = searchers.acquire();
     try {
-      Map<Integer, Double> fused = new LinkedHashMap<>();
+      RankFusion<Integer> fused = new RankFusion<>();
       Query lexical = lexicalQuery(query, scope);
       if (lexical != null) {
-        fuse(fused, searcher.search(lexical, depth), lexicalWeight);
+        fused.add(docs(searcher.search(lexical, depth)), lexicalWeight);
       }
       if (embedder != null) {
-        fuse(fused, searcher.search(new KnnFloatVectorQuery(MemoryDocuments.VECTOR, embedder.embed(query), depth,
-            scope), depth), 1.0);
+        fused.add(docs(searcher.search(new KnnFloatVectorQuery(MemoryDocuments.VECTOR, embedder.embed(query), depth,
+            scope), depth)), 1.0);
       }
       List<Hit> hits = new ArrayList<>();
-      fused.entrySet().stream().sorted(Map.Entry.<Integer, Double>comparingByValue().reversed()).limit(k)
-          .forEach(e -> hits.add(new Hit(load(searcher, e.getKey()), e.getValue())));
+      for (Map.Entry<Integer, Double> e : fused.top(k)) {
+        hits.add(new Hit(load(searcher, e.getKey()), e.getValue()));
+      }
       return hits;
     } finally {
       searchers.release(searcher);
     }
   }
 
-  private static void fuse(Map<Integer, Double> fused, TopDocs ranking, double weight) {
-    ScoreDoc[] docs = ranking.scoreDocs;
-    for (int rank = 0; rank < docs.length; rank++) {
-      fused.merge(docs[rank].doc, weight / (RRF_K + rank + 1), Double::sum);
+  private static List<Integer> docs(TopDocs ranking) {
+    List<Integer> docs = new ArrayList<>(ranking.scoreDocs.length);
+    for (ScoreDoc sd : ranking.scoreDocs) {
+      docs.add(sd.doc);
     }
+    return docs;
   }
 
   @Override
@@ -280,19 +274,7 @@ public final class EmbeddedStore implements MemoryStore {
   public int exportJsonl(Owner owner, Writer out) throws IOException {
     List<Memory> all = search(scopeQuery(owner, Filter.NONE), Integer.MAX_VALUE);
     for (Memory m : all) {
-      ObjectNode line = Json.object().put("id", m.id()).put("text", m.text()).put("scope", m.scope())
-          .put("kind", m.kind()).put("created_at", m.createdAt().toString());
-      line.set("metadata", m.metadata());
-      if (m.expiresAt() != null) {
-        line.put("expires_at", m.expiresAt().toString());
-      }
-      ObjectNode prov = line.putObject("provenance");
-      putIfPresent(prov, "server", m.provenance().server());
-      putIfPresent(prov, "tool", m.provenance().tool());
-      putIfPresent(prov, "session", m.provenance().session());
-      putIfPresent(prov, "client", m.provenance().client());
-      out.write(Json.write(line));
-      out.write('\n');
+      MemoryJsonl.write(m, out);
     }
     out.flush();
     return all.size();
@@ -300,43 +282,11 @@ public final class EmbeddedStore implements MemoryStore {
 
   @Override
   public int importJsonl(Owner owner, Reader in) throws IOException {
-    List<NewMemory> batch = new ArrayList<>();
-    BufferedReader lines = new BufferedReader(in);
-    int number = 0;
-    for (String line; (line = lines.readLine()) != null; ) {
-      number++;
-      if (line.isBlank()) {
-        continue;
-      }
-      try {
-        NewMemory m = parseLine(Json.parse(line));
-        m.validate();
-        batch.add(m);
-      } catch (IllegalArgumentException | McpException | DateTimeParseException e) {
-        throw new IllegalArgumentException("line " + number + ": " + e.getMessage());
-      }
-    }
+    List<NewMemory> batch = MemoryJsonl.read(in);
     if (!batch.isEmpty()) {
       rememberAll(owner, batch);
     }
     return batch.size();
-  }
-
-  private static NewMemory parseLine(JsonNode node) {
-    if (!node.isObject()) {
-      throw new IllegalArgumentException("expected a JSON object");
-    }
-    JsonNode metadata = node.get("metadata");
-    if (metadata != null && !metadata.isObject()) {
-      throw new IllegalArgumentException("\"metadata\" must be an object");
-    }
-    JsonNode prov = node.path("provenance");
-    String created = Json.text(node, "created_at");
-    String expires = Json.text(node, "expires_at");
-    return new NewMemory(Json.text(node, "text"), Json.text(node, "scope"), Json.text(node, "kind"),
-        (ObjectNode) metadata, new Provenance(Json.text(prov, "server"), Json.text(prov, "tool"),
-        Json.text(prov, "session"), Json.text(prov, "client")),
-        created == null ? null : Instant.parse(created), expires == null ? null : Instant.parse(expires));
   }
 
   @Override
@@ -452,12 +402,6 @@ public final class EmbeddedStore implements MemoryStore {
   private void commit() throws IOException {
     writer.commit();
     searchers.maybeRefreshBlocking();
-  }
-
-  private static void putIfPresent(ObjectNode node, String field, String value) {
-    if (value != null) {
-      node.put(field, value);
-    }
   }
 
   /** For tests: whether the index holds any trace of a term in the text field (deleted or not). */

@@ -1,0 +1,663 @@
+package dev.concierge.context;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The store on PostgreSQL, for several gateway nodes sharing one state. Every memory version is a row of
+ * {@code concierge_memories} (schema in {@code postgres-v1.sql}); a write is one transaction, acknowledged after
+ * commit. Any number of processes may open the same database.
+ *
+ * <p>Recall fuses, as the embedded store does, a lexical ranking — PostgreSQL's full-text search (english
+ * configuration, GIN index) finds the matching rows and their term frequencies, scored as BM25 — with a semantic one,
+ * the exact nearest neighbours among the owner's embeddings, which each node keeps in memory ({@link OwnerIndex}) and
+ * refreshes from the rows written since it last looked. Neither needs a database extension. The owner is part of
+ * every statement's {@code WHERE}; the other filters are too, and are applied before vectors are scored.
+ */
+public final class PostgresStore implements MemoryStore {
+  /** BM25's usual parameters, as Lucene's defaults in the embedded store. */
+  private static final double K1 = 1.2;
+  private static final double B = 0.75;
+  /** How many of owners' memory versions a node keeps indexed in memory (about 1.7 KB each with embeddings). */
+  static final int DEFAULT_CACHED_ENTRIES = 250_000;
+
+  private final HikariDataSource pool;
+  private final Embedder embedder;
+  private final Clock clock;
+  private final double lexicalWeight;
+  private final int cachedEntries;
+  /** Owners' in-memory indexes, least recently used first. */
+  private final LinkedHashMap<String, OwnerIndex> indexes = new LinkedHashMap<>(16, 0.75f, true);
+
+  /**
+   * Opens the store at {@code jdbcUrl} ({@code jdbc:postgresql://host:port/db?user=..&password=..}), creating or
+   * migrating its tables; {@code embedder} {@code null} means lexical recall only.
+   */
+  public static PostgresStore open(String jdbcUrl, Embedder embedder) throws IOException {
+    return new PostgresStore(jdbcUrl, embedder, Clock.systemUTC(), EmbeddedStore.DEFAULT_LEXICAL_WEIGHT);
+  }
+
+  /** As {@link #open(String, Embedder)}, with the lexical ranking weighted {@code lexicalWeight} : 1. */
+  public static PostgresStore open(String jdbcUrl, Embedder embedder, double lexicalWeight) throws IOException {
+    if (!(lexicalWeight > 0)) {
+      throw new IllegalArgumentException("the lexical weight must be positive");
+    }
+    return new PostgresStore(jdbcUrl, embedder, Clock.systemUTC(), lexicalWeight);
+  }
+
+  PostgresStore(String jdbcUrl, Embedder embedder, Clock clock, double lexicalWeight) throws IOException {
+    this.embedder = embedder;
+    this.clock = clock;
+    this.lexicalWeight = lexicalWeight;
+    this.cachedEntries = DEFAULT_CACHED_ENTRIES;
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setPoolName("concierge-store");
+    config.setMaximumPoolSize(8);
+    config.setMinimumIdle(1);
+    try {
+      this.pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot connect to the store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
+    }
+    try {
+      PostgresSchema.migrate(pool);
+    } catch (SQLException | IOException e) {
+      pool.close();
+      throw e instanceof IOException io ? io : new IOException("cannot prepare the store: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Memory remember(Owner owner, NewMemory memory) throws IOException {
+    return rememberAll(owner, List.of(memory)).get(0);
+  }
+
+  @Override
+  public List<Memory> rememberAll(Owner owner, List<NewMemory> memories) throws IOException {
+    memories.forEach(NewMemory::validate);
+    Instant now = now();
+    List<Memory> made = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>();
+    for (NewMemory n : memories) {
+      made.add(new Memory(UUID.randomUUID().toString(), owner, n.scope(), n.kind(), n.text(), n.metadata(),
+          n.provenance(), n.createdAt() == null ? now : n.createdAt().truncatedTo(ChronoUnit.MILLIS), now, null,
+          n.expiresAt() == null ? null : n.expiresAt().truncatedTo(ChronoUnit.MILLIS), null));
+      vectors.add(embed(n.text()));
+    }
+    return transaction(c -> {
+      long seq = advance(c, owner, false);
+      try (PreparedStatement st = c.prepareStatement(PostgresRows.INSERT)) {
+        for (int i = 0; i < made.size(); i++) {
+          PostgresRows.bindInsert(st, made.get(i), made.get(i).id(), seq, vectors.get(i));
+          st.addBatch();
+          if (i % 500 == 499) {
+            st.executeBatch();
+          }
+        }
+        st.executeBatch();
+      }
+      return made;
+    });
+  }
+
+  @Override
+  public List<Hit> recall(Owner owner, String query, int k, Filter filter) throws IOException {
+    if (query == null || query.isBlank()) {
+      throw new IllegalArgumentException("recall needs a query");
+    }
+    if (k < 1 || k > 1000) {
+      throw new IllegalArgumentException("k must be between 1 and 1000, not " + k);
+    }
+    filter.validate();
+    int depth = Math.max(50, 4 * k);
+    Instant now = clock.instant();
+    float[] semantic = embed(query);
+    return work(c -> {
+      OwnerIndex index = index(c, owner);
+      RankFusion<String> fused = new RankFusion<>();
+      fused.add(lexical(c, owner, query, filter, now, depth, index), lexicalWeight);
+      if (semantic != null) {
+        synchronized (index) {
+          fused.add(index.nearest(semantic, filter, now, depth), 1.0);
+        }
+      }
+      List<Map.Entry<String, Double>> top = fused.top(k);
+      Map<String, Memory> rows = load(c, owner, top.stream().map(Map.Entry::getKey).toList());
+      List<Hit> hits = new ArrayList<>();
+      for (Map.Entry<String, Double> e : top) {
+        Memory m = rows.get(e.getKey());
+        if (m != null) { // removed by another node since this node's index last looked
+          hits.add(new Hit(m, e.getValue()));
+        }
+      }
+      return hits;
+    });
+  }
+
+  /**
+   * BM25 over the rows PostgreSQL's full-text search matches: the database finds them (GIN index, owner and filters
+   * in the same statement) with each query term's frequency; document frequencies are counted over that match set
+   * and collection statistics come from the owner's index, so scores are the owner's own, not the whole table's.
+   */
+  private List<String> lexical(Connection c, Owner owner, String query, Filter filter, Instant now, int depth,
+      OwnerIndex index) throws SQLException {
+    Map<String, Integer> terms = new LinkedHashMap<>();
+    try (PreparedStatement st = c.prepareStatement(
+        "SELECT lexeme, coalesce(cardinality(positions), 1) FROM unnest(to_tsvector('english', ?)) LIMIT 256")) {
+      st.setString(1, query);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          terms.put(rs.getString(1), rs.getInt(2));
+        }
+      }
+    }
+    if (terms.isEmpty()) {
+      return List.of();
+    }
+    StringBuilder tsquery = new StringBuilder();
+    for (String t : terms.keySet()) {
+      tsquery.append(tsquery.length() == 0 ? "" : " | ").append('\'')
+          .append(t.replace("\\", "\\\\").replace("'", "''")).append('\'');
+    }
+    List<Object> params = new ArrayList<>();
+    params.add(owner.key());
+    params.add(tsquery.toString());
+    params.add(terms.keySet().toArray(String[]::new));
+    String sql = "SELECT m.id, m.body_tokens, l.lexeme, coalesce(cardinality(l.positions), 1) "
+        + "FROM concierge_memories m CROSS JOIN LATERAL unnest(m.tsv) AS l "
+        + "WHERE m.owner = ? AND m.tsv @@ to_tsquery('simple', ?) AND l.lexeme = ANY (?) AND "
+        + PostgresRows.where(filter, now, params);
+    Map<String, Integer> lengths = new HashMap<>();
+    Map<String, Map<String, Integer>> frequencies = new HashMap<>();
+    Map<String, Integer> documentFrequency = new HashMap<>();
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      PostgresRows.bind(st, params);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          String id = rs.getString(1);
+          lengths.put(id, rs.getInt(2));
+          frequencies.computeIfAbsent(id, x -> new HashMap<>()).put(rs.getString(3), rs.getInt(4));
+          documentFrequency.merge(rs.getString(3), 1, Integer::sum);
+        }
+      }
+    }
+    double documents;
+    double averageLength;
+    synchronized (index) {
+      documents = Math.max(index.size(), lengths.size());
+      averageLength = index.averageTokens();
+    }
+    Map<String, Double> scores = new HashMap<>();
+    frequencies.forEach((id, tf) -> {
+      double norm = K1 * (1 - B + B * lengths.get(id) / averageLength);
+      double score = 0;
+      for (Map.Entry<String, Integer> t : tf.entrySet()) {
+        double df = documentFrequency.get(t.getKey());
+        double idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
+        score += terms.get(t.getKey()) * idf * t.getValue() * (K1 + 1) / (t.getValue() + norm);
+      }
+      scores.put(id, score);
+    });
+    return scores.entrySet().stream()
+        .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(depth).map(Map.Entry::getKey).toList();
+  }
+
+  @Override
+  public Optional<Memory> get(Owner owner, String id) throws IOException {
+    if (id == null || id.isBlank()) {
+      return Optional.empty();
+    }
+    return work(c -> Optional.ofNullable(load(c, owner, List.of(id)).get(id)));
+  }
+
+  @Override
+  public List<Memory> list(Owner owner, Filter filter, int limit) throws IOException {
+    filter.validate();
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    return work(c -> select(c, owner, filter, limit));
+  }
+
+  private List<Memory> select(Connection c, Owner owner, Filter filter, int limit) throws SQLException {
+    List<Object> params = new ArrayList<>();
+    params.add(owner.key());
+    String sql = "SELECT " + PostgresRows.MEMORY_COLUMNS + " FROM concierge_memories WHERE owner = ? AND "
+        + PostgresRows.where(filter, clock.instant(), params) + " ORDER BY created_at DESC, id LIMIT " + limit;
+    List<Memory> out = new ArrayList<>();
+    try (PreparedStatement st = c.prepareStatement(sql)) {
+      PostgresRows.bind(st, params);
+      st.setFetchSize(1000);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          out.add(PostgresRows.memory(rs));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public Memory update(Owner owner, String id, String text, ObjectNode metadata) throws IOException {
+    float[] vector = text == null || text.isBlank() ? null : embed(text);
+    return transaction(c -> {
+      long seq = advance(c, owner, false);
+      Memory old = null;
+      String series = null;
+      try (PreparedStatement st = c.prepareStatement("SELECT " + PostgresRows.MEMORY_COLUMNS + ", series "
+          + "FROM concierge_memories WHERE owner = ? AND id = ? AND valid_to IS NULL FOR UPDATE")) {
+        st.setString(1, owner.key());
+        st.setString(2, id);
+        try (ResultSet rs = st.executeQuery()) {
+          if (rs.next()) {
+            old = PostgresRows.memory(rs);
+            series = rs.getString(17);
+          }
+        }
+      }
+      if (old == null) {
+        throw new IllegalArgumentException("no current memory " + id);
+      }
+      NewMemory next = new NewMemory(text, old.scope(), old.kind(), metadata == null ? old.metadata() : metadata,
+          old.provenance(), old.createdAt(), old.expiresAt());
+      next.validate();
+      Instant now = now();
+      try (PreparedStatement st = c.prepareStatement(
+          "UPDATE concierge_memories SET valid_to = ?, seq = ? WHERE owner = ? AND id = ?")) {
+        st.setObject(1, PostgresRows.time(now));
+        st.setLong(2, seq);
+        st.setString(3, owner.key());
+        st.setString(4, id);
+        st.executeUpdate();
+      }
+      Memory fresh = new Memory(UUID.randomUUID().toString(), owner, next.scope(), next.kind(), next.text(),
+          next.metadata(), next.provenance(), old.createdAt(), now, null, next.expiresAt(), old.id());
+      try (PreparedStatement st = c.prepareStatement(PostgresRows.INSERT)) {
+        PostgresRows.bindInsert(st, fresh, series, seq, vector);
+        st.executeUpdate();
+      }
+      return fresh;
+    });
+  }
+
+  @Override
+  public DeletionReceipt forget(Owner owner, String id) throws IOException {
+    Removal removal = transaction(c -> {
+      advance(c, owner, true);
+      List<Object> params = List.of(owner.key(), owner.key(), id == null ? "" : id);
+      List<String> removed = delete(c, "owner = ? AND series = (SELECT series FROM concierge_memories "
+          + "WHERE owner = ? AND id = ?)", params);
+      if (removed.isEmpty()) {
+        throw new IllegalArgumentException("no memory " + id);
+      }
+      return new Removal(removed, transactionId(c));
+    });
+    return receipt(removal);
+  }
+
+  @Override
+  public DeletionReceipt forget(Owner owner, Filter filter) throws IOException {
+    filter.validate();
+    Filter withHistory = new Filter(filter.scopes(), filter.kinds(), filter.from(), filter.to(), filter.metadata(),
+        filter.server(), true);
+    Removal removal = transaction(c -> {
+      advance(c, owner, true);
+      List<Object> params = new ArrayList<>();
+      params.add(owner.key());
+      return new Removal(delete(c, "owner = ? AND " + PostgresRows.where(withHistory, clock.instant(), params),
+          params), transactionId(c));
+    });
+    return receipt(removal);
+  }
+
+  @Override
+  public int expire() throws IOException {
+    Removal removal = transaction(c -> {
+      Set<String> owners = new LinkedHashSet<>();
+      List<String> removed = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement(
+          "DELETE FROM concierge_memories WHERE expires_at <= ? RETURNING owner, id")) {
+        st.setObject(1, PostgresRows.time(clock.instant()));
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            owners.add(rs.getString(1));
+            removed.add(rs.getString(2));
+          }
+        }
+      }
+      try (PreparedStatement st = c.prepareStatement("UPDATE concierge_owners SET generation = generation + 1, "
+          + "purges = purges + 1 WHERE owner = ANY (?)")) {
+        st.setArray(1, c.createArrayOf("text", owners.toArray()));
+        st.executeUpdate();
+      }
+      return new Removal(removed, transactionId(c));
+    });
+    receipt(removal);
+    return removal.ids().size();
+  }
+
+  private List<String> delete(Connection c, String where, List<Object> params) throws SQLException {
+    List<String> ids = new ArrayList<>();
+    try (PreparedStatement st = c.prepareStatement("DELETE FROM concierge_memories WHERE " + where
+        + " RETURNING id")) {
+      PostgresRows.bind(st, params);
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          ids.add(rs.getString(1));
+        }
+      }
+    }
+    return ids;
+  }
+
+  /**
+   * After a committed delete: VACUUM removes the dead row versions, TOAST chunks and index entries, so no row,
+   * vector or posting of the memory is left; every node's index of the owner is rebuilt at its next recall (the
+   * purge count moved). PostgreSQL cannot erase two things at once, and the receipt says so: the words themselves
+   * stay in the text index's term list (linked to no row) until {@link #compact} rebuilds it, and freed page space
+   * and the write-ahead log keep bytes until PostgreSQL reuses them.
+   */
+  private DeletionReceipt receipt(Removal removal) throws IOException {
+    List<String> remaining = new ArrayList<>();
+    if (!removal.ids().isEmpty()) {
+      remaining.addAll(RESIDUE);
+      if (!vacuumAfter(removal.transaction())) {
+        remaining.add(0, "row versions still visible to a transaction older than the forget: removed by the "
+            + "next vacuum after it ends");
+      }
+    }
+    List<String> places = embedder == null ? List.of("records", "text index", "caches")
+        : List.of("records", "text index", "vectors", "caches");
+    return new DeletionReceipt(removal.ids(), places, remaining, clock.instant());
+  }
+
+  /** What a removal deleted, and the transaction that deleted it. */
+  private record Removal(List<String> ids, long transaction) {}
+
+  private static long transactionId(Connection c) throws SQLException {
+    try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT txid_current()")) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
+  /**
+   * VACUUM can remove a deleted row only once no transaction that could still see it is running (an analyze, a
+   * backup, another node's long query). Waits up to two seconds for those to end, then vacuums; says whether the
+   * vacuum could remove everything the removal deleted.
+   */
+  private boolean vacuumAfter(long transaction) throws IOException {
+    return work(c -> {
+      boolean clear = false;
+      try (PreparedStatement older = c.prepareStatement("SELECT count(*) FROM pg_stat_activity "
+          + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
+          + "AND age(backend_xmin) >= age((? % 4294967296)::text::xid)")) {
+        older.setLong(1, transaction);
+        for (int attempt = 0; attempt < 20 && !clear; attempt++) {
+          try (ResultSet rs = older.executeQuery()) {
+            rs.next();
+            clear = rs.getLong(1) == 0;
+          }
+          if (!clear) {
+            pause(100);
+          }
+        }
+      }
+      try (Statement st = c.createStatement()) {
+        st.execute("VACUUM (INDEX_CLEANUP ON) concierge_memories");
+      }
+      return clear;
+    });
+  }
+
+  private static void pause(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static final List<String> RESIDUE = List.of(
+      "text index term list: the words, linked to no memory, until the next 'concierge store compact'",
+      "free space in database pages and the write-ahead log, until PostgreSQL reuses them");
+
+  /**
+   * Rebuilds the text index without blocking reads or writes, which drops the words of forgotten memories from its
+   * term list, and vacuums the table. Costs a scan of every memory: run it on a schedule, not per forget.
+   */
+  public void compact() throws IOException {
+    work(c -> {
+      try (Statement st = c.createStatement()) {
+        st.execute("REINDEX INDEX CONCURRENTLY concierge_memories_text");
+        st.execute("VACUUM (INDEX_CLEANUP ON) concierge_memories");
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public int exportJsonl(Owner owner, Writer out) throws IOException {
+    List<Memory> all = work(c -> select(c, owner, Filter.NONE, Integer.MAX_VALUE));
+    for (Memory m : all) {
+      MemoryJsonl.write(m, out);
+    }
+    out.flush();
+    return all.size();
+  }
+
+  @Override
+  public int importJsonl(Owner owner, Reader in) throws IOException {
+    List<NewMemory> batch = MemoryJsonl.read(in);
+    if (!batch.isEmpty()) {
+      rememberAll(owner, batch);
+    }
+    return batch.size();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    synchronized (indexes) {
+      indexes.clear();
+    }
+  }
+
+  // ---- owners' generations and the node's indexes ----
+
+  /**
+   * Locks the owner's row of {@code concierge_owners} for this transaction and moves its generation (and its purge
+   * count for a removal); returns the new generation, which the transaction's rows carry as {@code seq}.
+   */
+  private static long advance(Connection c, Owner owner, boolean purge) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement("INSERT INTO concierge_owners AS o (owner, generation, purges) "
+        + "VALUES (?, 1, ?) ON CONFLICT (owner) DO UPDATE SET generation = o.generation + 1, "
+        + "purges = o.purges + excluded.purges RETURNING generation")) {
+      st.setString(1, owner.key());
+      st.setLong(2, purge ? 1 : 0);
+      try (ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
+  }
+
+  /** The owner's index, brought up to the generation the database has now. */
+  private OwnerIndex index(Connection c, Owner owner) throws SQLException {
+    long generation = 0;
+    long purges = 0;
+    try (PreparedStatement st = c.prepareStatement(
+        "SELECT generation, purges FROM concierge_owners WHERE owner = ?")) {
+      st.setString(1, owner.key());
+      try (ResultSet rs = st.executeQuery()) {
+        if (rs.next()) {
+          generation = rs.getLong(1);
+          purges = rs.getLong(2);
+        }
+      }
+    }
+    OwnerIndex index;
+    synchronized (indexes) {
+      index = indexes.get(owner.key());
+      if (index == null || index.purges != purges) {
+        index = new OwnerIndex(-1, purges);
+        indexes.put(owner.key(), index);
+      }
+    }
+    synchronized (index) {
+      if (index.generation < generation) {
+        catchUp(c, owner, index, generation);
+      }
+    }
+    evictBeyondCapacity();
+    return index;
+  }
+
+  /**
+   * Reads the rows written since the index's generation. One owner's writes commit in generation order, so once
+   * {@code generation} was read, every row up to it is committed; rows committed since may come along too.
+   */
+  private static void catchUp(Connection c, Owner owner, OwnerIndex index, long generation) throws SQLException {
+    boolean autoCommit = c.getAutoCommit();
+    c.setAutoCommit(false); // lets the driver stream a large first load instead of holding it all at once
+    try (PreparedStatement st = c.prepareStatement("SELECT " + PostgresRows.ENTRY_COLUMNS
+        + " FROM concierge_memories WHERE owner = ? AND seq > ?")) {
+      st.setFetchSize(2000);
+      st.setString(1, owner.key());
+      st.setLong(2, index.generation);
+      long seen = index.generation;
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          index.apply(PostgresRows.entry(rs));
+          seen = Math.max(seen, rs.getLong(2));
+        }
+      }
+      index.generation = Math.max(seen, generation);
+      c.commit();
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  private void evictBeyondCapacity() {
+    synchronized (indexes) {
+      int total = indexes.values().stream().mapToInt(OwnerIndex::size).sum();
+      var it = indexes.entrySet().iterator();
+      while (total > cachedEntries && indexes.size() > 1 && it.hasNext()) {
+        total -= it.next().getValue().size();
+        it.remove();
+      }
+    }
+  }
+
+  // ---- plumbing ----
+
+  private Map<String, Memory> load(Connection c, Owner owner, List<String> ids) throws SQLException {
+    Map<String, Memory> rows = new HashMap<>();
+    if (ids.isEmpty()) {
+      return rows;
+    }
+    try (PreparedStatement st = c.prepareStatement("SELECT " + PostgresRows.MEMORY_COLUMNS
+        + " FROM concierge_memories WHERE owner = ? AND id = ANY (?)")) {
+      st.setString(1, owner.key());
+      st.setArray(2, c.createArrayOf("text", ids.toArray()));
+      try (ResultSet rs = st.executeQuery()) {
+        while (rs.next()) {
+          Memory m = PostgresRows.memory(rs);
+          rows.put(m.id(), m);
+        }
+      }
+    }
+    return rows;
+  }
+
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MILLIS);
+  }
+
+  private float[] embed(String text) {
+    return embedder == null ? null : embedder.embed(text);
+  }
+
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T work(Work<T> work) throws IOException {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  /**
+   * One transaction, committed before this returns; rolled back on any failure (an {@link IllegalArgumentException}
+   * from the work included, so bad input writes nothing). Deadlocks and serialization failures are retried.
+   */
+  private <T> T transaction(Work<T> work) throws IOException {
+    for (int attempt = 1; ; attempt++) {
+      try (Connection c = pool.getConnection()) {
+        c.setAutoCommit(false);
+        try {
+          T result = work.run(c);
+          c.commit();
+          return result;
+        } catch (SQLException | RuntimeException e) {
+          c.rollback();
+          throw e;
+        }
+      } catch (SQLException e) {
+        if (attempt < 3 && ("40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState()))) {
+          continue;
+        }
+        throw failure(e);
+      }
+    }
+  }
+
+  /** Bad text the database cannot hold is the caller's error; anything else is the store's. */
+  private static IOException failure(SQLException e) {
+    if ("22021".equals(e.getSQLState()) || "22P05".equals(e.getSQLState())) {
+      throw new IllegalArgumentException("the text or metadata holds characters the store cannot keep: "
+          + e.getMessage());
+    }
+    return new IOException("the PostgreSQL store failed: " + e.getMessage(), e);
+  }
+
+  /** A JDBC URL without its password, for messages. */
+  static String redact(String jdbcUrl) {
+    return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage();
+  }
+}
