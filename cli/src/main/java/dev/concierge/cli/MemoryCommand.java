@@ -63,8 +63,7 @@ final class MemoryCommand implements Runnable {
     boolean lexical;
 
     MemoryStore open() throws Exception {
-      String location = store != null && MemoryStores.isDatabase(store) ? store
-          : StoreDir.resolve(store == null ? null : Path.of(store)).toString();
+      String location = StoreDir.isDatabase(store) ? store : StoreDir.resolve(store).toString();
       return MemoryStores.open(location, lexical ? null : new MiniLmEmbedder(), null);
     }
 

@@ -35,8 +35,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(names = "--port", defaultValue = "8080", description = "Port (default: ${DEFAULT-VALUE}; 0 picks one).")
   int port;
 
-  @Option(names = "--store", paramLabel = "DIR", description = "Data directory (default: ~/.concierge).")
-  Path store;
+  @Option(names = "--store", paramLabel = "DIR|JDBC-URL", description = "Data directory (default: ~/.concierge), or "
+      + "a jdbc:postgresql: URL that several gateway nodes share.")
+  String store;
 
   @Option(names = "--auth", defaultValue = "local", description = "local (one user, a token; default), none (loopback "
       + "only), keys (API keys: concierge users), jwt (bearer JWTs checked against the config's gateway.jwt).")
@@ -55,17 +56,14 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     GatewayConfig gatewayConfig = GatewayConfig.read(config);
-    Path dir = StoreDir.resolve(store);
-    Authenticator authenticator = authenticator(dir, gatewayConfig, out);
+    Authenticator authenticator = authenticator(gatewayConfig, out);
     Gateway.Builder builder = Gateway.builder(gatewayConfig).listen(host, port).authenticator(authenticator);
     if (authenticator instanceof JwtAuthenticator) {
       builder.authorizationServers(java.util.List.of(JwtSettings.fromJson(gatewayConfig.jwt()).issuer()));
     }
-    dev.concierge.context.MemoryStore memories = StoreDir.memories(dir, memory);
-    builder.memory(memories);
-    try (memories; Gateway gateway = builder
-        .engine(StoreDir.engineSettings(dir))
-        .start()) {
+    dev.concierge.context.MemoryStore memories = StoreDir.memories(store, memory);
+    dev.concierge.context.StateStore state = StoreDir.state(store);
+    try (state; memories; Gateway gateway = builder.memory(memories).state(state).start()) {
       for (ServerStatus s : gateway.servers()) {
         err.println(s.error() == null ? "server '" + s.name() + "': " + s.toolCount() + " tools"
             : "warning: server '" + s.name() + "': " + s.error());
@@ -79,11 +77,16 @@ final class ServeCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Authenticator authenticator(Path dir, GatewayConfig gatewayConfig, PrintWriter out) throws Exception {
+  private Authenticator authenticator(GatewayConfig gatewayConfig, PrintWriter out) throws Exception {
+    String explicit = token != null ? token : System.getenv("CONCIERGE_TOKEN");
+    if (StoreDir.isDatabase(store) && (("local".equals(auth) && explicit == null) || "keys".equals(auth))) {
+      throw new IllegalArgumentException("with a database store every node must accept the same credentials: use "
+          + "--auth jwt, or --auth local with --token (or CONCIERGE_TOKEN) set alike on every node");
+    }
+    Path dir = StoreDir.resolve(store);
     return switch (auth) {
       case "none" -> new NoAuthenticator();
       case "local" -> {
-        String explicit = token != null ? token : System.getenv("CONCIERGE_TOKEN");
         LocalTokenAuthenticator local = LocalTokenAuthenticator.fromStore(dir, explicit);
         if (local.generated()) {
           out.println("Generated a local token (shown once; kept in " + dir + "): " + local.token());

@@ -20,8 +20,9 @@ final class StdioCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "An mcpServers JSON file.")
   Path config;
 
-  @Option(names = "--store", paramLabel = "DIR", description = "Data directory (default: ~/.concierge).")
-  Path store;
+  @Option(names = "--store", paramLabel = "DIR|JDBC-URL", description = "Data directory (default: ~/.concierge), or "
+      + "a jdbc:postgresql: URL.")
+  String store;
 
   @Option(names = "--memory", defaultValue = "on", description = "on (default), lexical or off: the built-in memory "
       + "server.")
@@ -32,10 +33,10 @@ final class StdioCommand implements Callable<Integer> {
     OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
     GatewayConfig gatewayConfig = GatewayConfig.read(config);
-    Path dir = StoreDir.resolve(store);
-    dev.concierge.context.MemoryStore memories = StoreDir.memories(dir, memory);
-    try (memories; Gateway gateway = Gateway.builder(gatewayConfig).stdioOnly().memory(memories)
-        .engine(StoreDir.engineSettings(dir)).start()) {
+    dev.concierge.context.MemoryStore memories = StoreDir.memories(store, memory);
+    dev.concierge.context.StateStore state = StoreDir.state(store);
+    try (state; memories; Gateway gateway = Gateway.builder(gatewayConfig).stdioOnly().memory(memories).state(state)
+        .start()) {
       gateway.serveStdio(System.in, protocolOut);
     }
     return 0;

@@ -30,7 +30,7 @@ final class UsersCommand implements Runnable {
     Path store;
 
     KeyStore keys() throws java.io.IOException {
-      return new FileKeyStore(StoreDir.resolve(store));
+      return new FileKeyStore(StoreDir.resolve(store == null ? null : store.toString()));
     }
   }
 

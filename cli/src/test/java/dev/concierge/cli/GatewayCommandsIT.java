@@ -24,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * server-everything behind them and our own client in front.
  */
 class GatewayCommandsIT {
-  private static Path repo() {
+  static Path repo() {
     String configured = System.getProperty("concierge.repo.dir");
     return configured != null && !configured.isBlank() ? Path.of(configured).toAbsolutePath()
         : NodePeers.dir().getParent().getParent();

@@ -92,7 +92,7 @@ public final class Gateway implements AutoCloseable {
     GatewayHandler handler = new GatewayHandler(client, b.config.views(), b.config.upstreamTimeout(), workers,
         b.memories, b.config::memoryPolicy);
     handlerRef.set(handler);
-    this.engine = new ServerEngine(handler, b.engineSettings, System::currentTimeMillis);
+    this.engine = new ServerEngine(handler, b.engineSettings, System::currentTimeMillis, b.state);
     engineRef.set(engine);
     if (b.http) {
       QueuedThreadPool pool = new QueuedThreadPool(256, 8);
@@ -160,7 +160,7 @@ public final class Gateway implements AutoCloseable {
     try {
       engine.expire();
       if (front != null) {
-        front.housekeeping(engine::isOpen);
+        front.housekeeping(engine::holds);
       }
     } catch (RuntimeException e) {
       System.getLogger(Gateway.class.getName()).log(System.Logger.Level.WARNING, "housekeeping failed", e);
@@ -204,6 +204,7 @@ public final class Gateway implements AutoCloseable {
     private List<String> authorizationServers = List.of();
     private java.time.Duration keepAlive = java.time.Duration.ofSeconds(5);
     private dev.concierge.context.MemoryStore memories;
+    private dev.concierge.context.StateStore state;
 
     private Builder(GatewayConfig config) {
       this.config = Objects.requireNonNull(config);
@@ -256,6 +257,15 @@ public final class Gateway implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where sessions, shared secrets and messages between nodes live (default: this process only). Gateways given
+     * one {@link dev.concierge.context.PostgresStateStore} database are interchangeable nodes. The caller closes it.
+     */
+    public Builder state(dev.concierge.context.StateStore value) {
+      this.state = value;
+      return this;
+    }
+
     /** Issuers listed in the protected resource metadata (JWT mode). */
     public Builder authorizationServers(List<String> value) {
       this.authorizationServers = List.copyOf(value);
@@ -269,10 +279,11 @@ public final class Gateway implements AutoCloseable {
       if (http && !authenticator.required() && !InetAddress.getByName(host).isLoopbackAddress()) {
         throw new IllegalArgumentException("--auth none is only allowed on a loopback address, not " + host);
       }
+      if (state == null) {
+        state = new dev.concierge.context.LocalStateStore(null);
+      }
       if (engineSettings == null) {
-        byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
-        engineSettings = EngineSettings.defaults(key);
+        engineSettings = EngineSettings.defaults(state.secret("state-key"));
       }
       return new Gateway(this);
     }

@@ -218,6 +218,7 @@ final class McpEndpoint {
       return;
     }
     keep(kept, stream);
+    session.onEnd(stream::end); // closed here or on another node: the stream ends with the session
     response.setStatus(200);
     Http.sseHeaders(response);
     java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();

@@ -29,6 +29,10 @@ public final class DownstreamSession {
   private final Map<RequestId, CompletableFuture<ObjectNode>> questions = new ConcurrentHashMap<>();
   private final AtomicLong nextQuestion = new AtomicLong(1);
   private volatile Consumer<JsonRpcMessage> stream;
+  private final java.util.List<Runnable> endHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** This process among the nodes, in question ids. */
+  private static final String NODE = java.util.HexFormat.of().formatHex(
+      java.nio.ByteBuffer.allocate(4).putInt(new java.security.SecureRandom().nextInt()).array());
 
   DownstreamSession(String id, Principal principal, ClientInfo client, long nowMillis) {
     this.id = id;
@@ -77,8 +81,19 @@ public final class DownstreamSession {
     return questions;
   }
 
+  /** Unique across nodes too: the answer may reach another node, which passes it on to every node. */
   RequestId nextQuestionId() {
-    return RequestId.of("c-" + nextQuestion.getAndIncrement());
+    return RequestId.of("c-" + NODE + "-" + nextQuestion.getAndIncrement());
+  }
+
+  /** Runs {@code hook} when this node's copy of the session ends (closed here or on another node). */
+  public void onEnd(Runnable hook) {
+    endHooks.add(hook);
+  }
+
+  void ended() {
+    endHooks.forEach(Runnable::run);
+    endHooks.clear();
   }
 
   /**

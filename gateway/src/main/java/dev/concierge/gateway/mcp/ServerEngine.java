@@ -15,6 +15,10 @@ import dev.concierge.protocol.McpMethods;
 import dev.concierge.protocol.MetaKeys;
 import dev.concierge.protocol.ProtocolVersion;
 import dev.concierge.protocol.RequestId;
+import dev.concierge.context.LocalStateStore;
+import dev.concierge.context.StateStore;
+import dev.concierge.protocol.JsonRpcMessage;
+import java.io.IOException;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.List;
@@ -49,6 +53,8 @@ public final class ServerEngine {
   private static final String WAITING = "c:";
   private static final String RELAYED = "u:";
   private static final String NO_STATE = "n";
+  /** Where a node passes a legacy client's answer to the node that asked the question. */
+  private static final String ANSWER_TOPIC = "session-answer";
   /** The answer to a request its client cancelled, where the transport needs one to end the exchange. */
   private static final int REQUEST_CANCELLED = -32800;
   /** Results that carry {@code ttlMs} and {@code cacheScope} in 2026-07-28. */
@@ -60,16 +66,26 @@ public final class ServerEngine {
   private final EngineSettings settings;
   private final LongSupplier clock;
   private final SessionRegistry sessions;
+  private final StateStore state;
   private final RequestStateCodec codec;
   private final Map<String, Continuation> continuations = new ConcurrentHashMap<>();
   private final ListenStreams listens = new ListenStreams();
   private final ObjectNode serverInfo;
 
+  /** An engine for one process: its sessions in memory. */
   public ServerEngine(McpHandler handler, EngineSettings settings, LongSupplier clock) {
+    this(handler, settings, clock, new LocalStateStore(null));
+  }
+
+  /** An engine whose sessions live in {@code state}, shared with every node that uses the same store. */
+  public ServerEngine(McpHandler handler, EngineSettings settings, LongSupplier clock, StateStore state) {
     this.handler = handler;
     this.settings = settings;
     this.clock = clock;
-    this.sessions = new SessionRegistry(settings.maxSessionsPerPrincipal(), settings.sessionIdle().toMillis(), clock);
+    this.state = state;
+    this.sessions = new SessionRegistry(state, settings.maxSessionsPerPrincipal(), settings.sessionIdle().toMillis(),
+        clock, this::end);
+    state.subscribe(ANSWER_TOPIC, this::answerFromElsewhere);
     this.codec = new RequestStateCodec(settings.stateKey(), clock);
     this.serverInfo = handler.describe(dev.concierge.gateway.auth.Principal.LOCAL).serverInfo();
   }
@@ -114,9 +130,9 @@ public final class ServerEngine {
     return new Initialized(session, JsonRpcResponse.success(request.id(), result));
   }
 
-  /** Whether a legacy session with this id is open on this node. */
-  public boolean isOpen(String sessionId) {
-    return sessions.contains(sessionId);
+  /** Whether this node holds a copy of the session (its streams and requests may be here). */
+  public boolean holds(String sessionId) {
+    return sessions.live(sessionId) != null;
   }
 
   /** The principal's live session with this id, or {@code null} (unknown, expired, closed, or not theirs). */
@@ -124,9 +140,18 @@ public final class ServerEngine {
     return sessions.find(id, principal);
   }
 
-  /** Ends a session (HTTP DELETE, or its connection went away): its requests are cancelled, questions failed. */
+  /**
+   * Ends a session (HTTP DELETE, or its connection went away) on every node: its record is removed, and each node's
+   * copy is ended as {@link #end} does.
+   */
   public void close(DownstreamSession session) {
-    sessions.remove(session.id());
+    sessions.remove(session);
+    end(session);
+  }
+
+  /** Ends this node's copy of a session: requests cancelled, questions failed, subscriptions and stream ended. */
+  private void end(DownstreamSession session) {
+    session.ended();
     session.inFlight().values().forEach(Exchange::cancel);
     session.questions().values().forEach(q -> q.completeExceptionally(new McpException(ErrorCodes.CONNECTION_CLOSED,
         "the client closed its session")));
@@ -168,7 +193,17 @@ public final class ServerEngine {
   public void response(DownstreamSession session, JsonRpcResponse response) {
     CompletableFuture<ObjectNode> question = session.questions().remove(response.id());
     if (question == null) {
-      return; // late, duplicate, or never asked: nothing waits for it
+      if (response.id() != null) {
+        // asked by the node running the request; that node hears the answer through the store
+        ObjectNode note = Json.object().put("session", session.id());
+        note.set("response", response.toJson());
+        try {
+          state.publish(ANSWER_TOPIC, Json.write(note));
+        } catch (IOException | IllegalArgumentException e) {
+          LOG.log(System.Logger.Level.WARNING, "could not pass an answer to the node that asked: " + e.getMessage());
+        }
+      }
+      return; // otherwise late, duplicate, or never asked: nothing waits for it
     }
     if (response.isError()) {
       JsonRpcError e = response.error();
@@ -177,6 +212,15 @@ public final class ServerEngine {
       question.complete(result);
     } else {
       question.completeExceptionally(new McpException(ErrorCodes.INVALID_PARAMS, "the answer's result is not an object"));
+    }
+  }
+
+  private void answerFromElsewhere(String message) {
+    ObjectNode note = (ObjectNode) Json.parse(message);
+    DownstreamSession session = sessions.live(Json.text(note, "session"));
+    JsonRpcMessage response = JsonRpcMessage.parse(note.get("response"));
+    if (session != null && response instanceof JsonRpcResponse r && session.questions().containsKey(r.id())) {
+      response(session, r);
     }
   }
 
@@ -239,6 +283,7 @@ public final class ServerEngine {
           throw new McpException(ErrorCodes.INVALID_PARAMS, "level must be one of " + LogLevels.ORDER);
         }
         session.logLevel(level);
+        sessions.save(session);
         channel.complete(JsonRpcResponse.success(request.id(), Json.object()));
         return () -> { };
       }
@@ -253,6 +298,7 @@ public final class ServerEngine {
         } else if (session.subscriptions().remove(uri)) {
           handler.unsubscribed(session.principal(), uri);
         }
+        sessions.save(session);
         channel.complete(JsonRpcResponse.success(request.id(), Json.object()));
         return () -> { };
       }

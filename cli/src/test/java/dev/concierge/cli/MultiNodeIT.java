@@ -1,0 +1,240 @@
+package dev.concierge.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.concierge.protocol.model.CallToolResult;
+import dev.concierge.client.CallContext;
+import dev.concierge.client.MultiServerMCPClient;
+import dev.concierge.client.ServerConfig;
+import dev.concierge.client.everything.ClientEvents;
+import dev.concierge.client.testing.EverythingServer;
+import dev.concierge.client.testing.NodePeers;
+import dev.concierge.context.TestPostgres;
+import dev.concierge.protocol.Json;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Distributed mode as an operator runs it: three {@code concierge serve} processes sharing one PostgreSQL, behind a
+ * plain round-robin balancer (no session affinity), clients of both eras sending each request to the next node in
+ * turn, and one node killed with SIGKILL in the middle of the run.
+ */
+class MultiNodeIT {
+  private static final String TOKEN = "multi-node-token";
+  private static final Duration CALL_LIMIT = Duration.ofSeconds(30);
+
+  @TempDir
+  Path dir;
+  private final List<Process> nodes = new ArrayList<>();
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+  @AfterEach
+  void stopNodes() {
+    for (Process p : nodes) {
+      List<ProcessHandle> children = p.descendants().toList();
+      p.destroyForcibly();
+      children.forEach(ProcessHandle::destroyForcibly);
+    }
+  }
+
+  @Test
+  void threeStatelessNodesLoseNothingWhenOneIsKilled() throws Exception {
+    String database = TestPostgres.freshDatabase();
+    Path config = config();
+    List<URI> bases = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      bases.add(startNode(i, config, database));
+    }
+    try (RoundRobinProxy proxy = new RoundRobinProxy(bases)) {
+      URI mcp = proxy.url("/mcp");
+      ClientEvents legacyEvents = new ClientEvents();
+      ClientEvents modernEvents = new ClientEvents();
+      try (MultiServerMCPClient legacy = client(mcp, "2025-11-25", legacyEvents);
+          MultiServerMCPClient modern = client(mcp, "2026-07-28", modernEvents)) {
+        // Before the kill: memories written through every node, each acknowledged.
+        List<String> acknowledged = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+          for (MultiServerMCPClient c : List.of(legacy, modern)) {
+            String fact = "fact number " + acknowledged.size() + " about the shared ledger";
+            CallToolResult r = c.callTool("memory__remember", Map.of("text", fact));
+            assertThat(r.isError()).as(r.text()).isFalse();
+            acknowledged.add(fact);
+          }
+        }
+        // A legacy upstream's elicitation: asked on the node running the call, answered by a POST that the
+        // balancer sends to the next node.
+        CallToolResult elicited = legacy.callTool("everything__trigger-elicitation-request", Map.of());
+        assertThat(elicited.text()).contains("- Name: " + ClientEvents.ELICITED_NAME);
+
+        // A raw legacy session, opened on whichever node the balancer picks.
+        String session = initialize(mcp);
+        int opener = proxy.served.get(proxy.served.size() - 1);
+        assertThat(echo(mcp, session, "before").path("result").toString()).contains("Echo: before");
+
+        // The run: both clients keep calling while the node that opened the raw session is killed.
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicInteger retried = new AtomicInteger();
+        List<CompletableFuture<Void>> load = new ArrayList<>();
+        for (MultiServerMCPClient c : List.of(legacy, modern)) {
+          load.add(CompletableFuture.runAsync(() -> {
+            while (running.get()) {
+              int n = calls.incrementAndGet();
+              String text = callWithRetry(c, "everything__echo", Map.of("message", "m" + n), retried);
+              assertThat(text).isEqualTo("Echo: m" + n);
+            }
+          }));
+        }
+        Thread.sleep(1500);
+        Process victim = nodes.get(opener);
+        List<ProcessHandle> orphans = victim.descendants().toList();
+        victim.destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye
+        assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        orphans.forEach(ProcessHandle::destroyForcibly);
+        Thread.sleep(2500);
+        running.set(false);
+        CompletableFuture.allOf(load.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES); // nothing hangs
+
+        // After the kill: the session its node opened goes on, on the others.
+        assertThat(echo(mcp, session, "after").path("result").toString()).contains("Echo: after");
+        assertThat(echo(mcp, session, "again").path("result").toString()).contains("Echo: again");
+        // Every acknowledged memory is there, whichever node answers.
+        for (MultiServerMCPClient c : List.of(legacy, modern)) {
+          String listed = callWithRetry(c, "memory__list", Map.of("limit", 100), retried);
+          for (String fact : acknowledged) {
+            assertThat(listed).contains(fact);
+          }
+        }
+        // A new elicitation still crosses nodes among the survivors.
+        assertThat(callWithRetry(legacy, "everything__trigger-elicitation-request", Map.of(), retried))
+            .contains("- Name: " + ClientEvents.ELICITED_NAME);
+        assertThat(calls.get()).isGreaterThan(10);
+        System.out.printf("multi-node run: %d calls during the kill window, %d retried, requests per node %s%n",
+            calls.get(), retried.get(), List.of(0, 1, 2).stream()
+                .map(n -> proxy.served.stream().filter(x -> x.equals(n)).count()).toList());
+        assertThat(proxy.served).contains(0, 1, 2);
+      }
+    }
+  }
+
+  /** A call that failed because a node died is retried, as a client behind a balancer does; it must then work. */
+  private static String callWithRetry(MultiServerMCPClient c, String tool, Map<String, Object> args,
+      AtomicInteger retried) {
+    RuntimeException last = null;
+    for (int attempt = 0; attempt < 3; attempt++) {
+      try {
+        CallToolResult r = c.callToolAsync(tool, Json.toTree(args), CallContext.EMPTY, CALL_LIMIT)
+            .get(CALL_LIMIT.toSeconds() + 5, TimeUnit.SECONDS);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        return r.text();
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new AssertionError("a call hung: " + tool, e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError(e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        last = new RuntimeException(e.getCause());
+        retried.incrementAndGet();
+      }
+    }
+    throw last;
+  }
+
+  private MultiServerMCPClient client(URI mcp, String version, ClientEvents events) {
+    ServerConfig server = ServerConfig.http("gw", mcp.toString()).prefix("").protocol(version)
+        .header("Authorization", "Bearer " + TOKEN).requestTimeout(CALL_LIMIT).build();
+    MultiServerMCPClient client = events.install(MultiServerMCPClient.builder().server(server)).build();
+    client.start();
+    assertThat(client.servers().get(0).error()).isNull();
+    return client;
+  }
+
+  private String initialize(URI mcp) throws Exception {
+    ObjectNode params = Json.object().put("protocolVersion", "2025-11-25");
+    params.putObject("capabilities");
+    params.putObject("clientInfo").put("name", "raw").put("version", "1");
+    HttpResponse<String> r = post(mcp, null, request(1, "initialize", params));
+    assertThat(r.statusCode()).isEqualTo(200);
+    String session = r.headers().firstValue("Mcp-Session-Id").orElseThrow();
+    ObjectNode initialized = Json.object().put("jsonrpc", "2.0").put("method", "notifications/initialized");
+    assertThat(post(mcp, session, initialized).statusCode()).isEqualTo(202);
+    return session;
+  }
+
+  private JsonNode echo(URI mcp, String session, String message) throws Exception {
+    ObjectNode params = Json.object().put("name", "everything__echo");
+    params.putObject("arguments").put("message", message);
+    HttpResponse<String> r = post(mcp, session, request(2, "tools/call", params));
+    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+    String body = r.body();
+    if (r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+      body = body.lines().filter(l -> l.startsWith("data:")).reduce((a, b) -> b).orElse("").substring(5);
+    }
+    return Json.parse(body);
+  }
+
+  private static ObjectNode request(int id, String method, ObjectNode params) {
+    ObjectNode r = Json.object().put("jsonrpc", "2.0").put("id", id).put("method", method);
+    r.set("params", params);
+    return r;
+  }
+
+  private HttpResponse<String> post(URI mcp, String session, ObjectNode body) throws Exception {
+    HttpRequest.Builder b = HttpRequest.newBuilder(mcp).timeout(CALL_LIMIT)
+        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+        .header("Authorization", "Bearer " + TOKEN)
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
+    if (session != null) {
+      b.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private URI startNode(int index, Path config, String database) throws Exception {
+    ProcessBuilder builder = new ProcessBuilder(GatewayCommandsIT.repo().resolve("bin/concierge").toString(),
+        "serve", "--config", config.toString(), "--port", "0", "--store", database, "--memory", "lexical")
+        .redirectError(dir.resolve("node-" + index + "-stderr.txt").toFile());
+    builder.environment().put("CONCIERGE_TOKEN", TOKEN);
+    Process node = builder.start();
+    nodes.add(node);
+    BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));
+    for (String line; (line = out.readLine()) != null; ) {
+      if (line.startsWith("Concierge gateway listening on ")) {
+        URI url = URI.create(line.substring("Concierge gateway listening on ".length()).split(" ")[0]);
+        return url.resolve("/");
+      }
+    }
+    throw new AssertionError("node " + index + " did not start: "
+        + Files.readString(dir.resolve("node-" + index + "-stderr.txt")));
+  }
+
+  private Path config() throws Exception {
+    ObjectNode servers = Json.object();
+    ObjectNode everything = servers.putObject("mcpServers").putObject("everything");
+    everything.put("command", NodePeers.node().toString());
+    everything.putArray("args").add(EverythingServer.script().toString()).add("stdio");
+    Path file = dir.resolve("servers.json");
+    Files.writeString(file, Json.write(servers));
+    return file;
+  }
+}

@@ -1,0 +1,299 @@
+package dev.concierge.context;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.concierge.protocol.Json;
+import java.io.IOException;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * The gateway's state in PostgreSQL, shared by every node on the database: sessions and secrets are rows (schema in
+ * {@code postgres-v2.sql}); messages between nodes go through LISTEN/NOTIFY on one channel per schema, heard by a
+ * connection of their own on a daemon thread. A notification is a hint, never the record: whatever must survive is
+ * written to a table first, and a node that missed a message (its listening connection broke) reads the table.
+ */
+public final class PostgresStateStore implements StateStore {
+  private static final System.Logger LOG = System.getLogger(PostgresStateStore.class.getName());
+  private static final char SEPARATOR = '\n';
+
+  private final String url;
+  private final HikariDataSource pool;
+  private final String channel;
+  private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+  private final Thread listener;
+  private volatile boolean closed;
+
+  public static PostgresStateStore open(String jdbcUrl) throws IOException {
+    return new PostgresStateStore(jdbcUrl);
+  }
+
+  private PostgresStateStore(String jdbcUrl) throws IOException {
+    this.url = jdbcUrl;
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(jdbcUrl);
+    config.setPoolName("concierge-state");
+    config.setMaximumPoolSize(6);
+    config.setMinimumIdle(1);
+    try {
+      this.pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw new IOException("cannot connect to the store at " + PostgresStore.redact(jdbcUrl), e);
+    }
+    try {
+      PostgresSchema.migrate(pool);
+      try (Connection c = pool.getConnection(); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+        rs.next();
+        // NOTIFY reaches the whole database: the schema in the name keeps two deployments in one apart
+        this.channel = "\"concierge bus " + rs.getString(1).replace("\"", "") + "\"";
+      }
+    } catch (SQLException e) {
+      pool.close();
+      throw new IOException("cannot prepare the store: " + e.getMessage(), e);
+    }
+    this.listener = new Thread(this::listen, "concierge-state-listener");
+    listener.setDaemon(true);
+    listener.start();
+  }
+
+  @Override
+  public boolean createSession(SessionRecord session, int maxPerOwner) throws IOException {
+    return transaction(c -> {
+      try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
+        lock.setString(1, session.owner());
+        lock.execute();
+      }
+      try (PreparedStatement count = c.prepareStatement("SELECT count(*) FROM concierge_sessions WHERE owner = ?")) {
+        count.setString(1, session.owner());
+        try (ResultSet rs = count.executeQuery()) {
+          rs.next();
+          if (rs.getLong(1) >= maxPerOwner) {
+            return false;
+          }
+        }
+      }
+      try (PreparedStatement st = c.prepareStatement(
+          "INSERT INTO concierge_sessions (owner, id, data, last_seen) VALUES (?, ?, ?::jsonb, ?)")) {
+        st.setString(1, session.owner());
+        st.setString(2, session.id());
+        st.setString(3, Json.write(session.data()));
+        st.setObject(4, PostgresRows.time(Instant.ofEpochMilli(session.lastSeenMillis())));
+        st.executeUpdate();
+      }
+      return true;
+    });
+  }
+
+  @Override
+  public Optional<SessionRecord> session(String owner, String id) throws IOException {
+    return work(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT data, last_seen FROM concierge_sessions WHERE owner = ? AND id = ?")) {
+        st.setString(1, owner);
+        st.setString(2, id);
+        try (ResultSet rs = st.executeQuery()) {
+          if (!rs.next()) {
+            return Optional.empty();
+          }
+          return Optional.of(new SessionRecord(owner, id, (ObjectNode) Json.parse(rs.getString(1)),
+              rs.getObject(2, java.time.OffsetDateTime.class).toInstant().toEpochMilli()));
+        }
+      }
+    });
+  }
+
+  @Override
+  public boolean saveSession(String owner, String id, ObjectNode data, long nowMillis) throws IOException {
+    return work(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "UPDATE concierge_sessions SET data = ?::jsonb, last_seen = ? WHERE owner = ? AND id = ?")) {
+        st.setString(1, Json.write(data));
+        st.setObject(2, PostgresRows.time(Instant.ofEpochMilli(nowMillis)));
+        st.setString(3, owner);
+        st.setString(4, id);
+        return st.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public void touchSessions(List<String> ids, long nowMillis) throws IOException {
+    if (ids.isEmpty()) {
+      return;
+    }
+    work(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "UPDATE concierge_sessions SET last_seen = greatest(last_seen, ?) WHERE id = ANY (?)")) {
+        st.setObject(1, PostgresRows.time(Instant.ofEpochMilli(nowMillis)));
+        st.setArray(2, c.createArrayOf("text", ids.toArray()));
+        return st.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public boolean deleteSession(String owner, String id) throws IOException {
+    return work(c -> {
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM concierge_sessions WHERE owner = ? AND id = ?")) {
+        st.setString(1, owner);
+        st.setString(2, id);
+        return st.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public List<SessionRecord> expireSessions(long cutoffMillis) throws IOException {
+    return work(c -> {
+      List<SessionRecord> gone = new ArrayList<>();
+      try (PreparedStatement st = c.prepareStatement(
+          "DELETE FROM concierge_sessions WHERE last_seen < ? RETURNING owner, id, data")) {
+        st.setObject(1, PostgresRows.time(Instant.ofEpochMilli(cutoffMillis)));
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            gone.add(new SessionRecord(rs.getString(1), rs.getString(2), (ObjectNode) Json.parse(rs.getString(3)),
+                cutoffMillis));
+          }
+        }
+      }
+      return gone;
+    });
+  }
+
+  @Override
+  public byte[] secret(String name) throws IOException {
+    byte[] fresh = new byte[32];
+    new SecureRandom().nextBytes(fresh);
+    return work(c -> {
+      try (PreparedStatement st = c.prepareStatement("INSERT INTO concierge_secrets (name, value) VALUES (?, ?) "
+          + "ON CONFLICT (name) DO NOTHING")) {
+        st.setString(1, name);
+        st.setBytes(2, fresh);
+        st.executeUpdate();
+      }
+      try (PreparedStatement st = c.prepareStatement("SELECT value FROM concierge_secrets WHERE name = ?")) {
+        st.setString(1, name);
+        try (ResultSet rs = st.executeQuery()) {
+          rs.next();
+          return rs.getBytes(1);
+        }
+      }
+    });
+  }
+
+  @Override
+  public void publish(String topic, String message) throws IOException {
+    String payload = topic + SEPARATOR + message;
+    if (payload.length() > 7000) {
+      throw new IllegalArgumentException("a message between nodes is limited to 7000 characters");
+    }
+    work(c -> {
+      try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+        st.setString(1, channel.substring(1, channel.length() - 1));
+        st.setString(2, payload);
+        st.execute();
+      }
+      return null;
+    });
+  }
+
+  @Override
+  public AutoCloseable subscribe(String topic, Consumer<String> listener) {
+    listeners.computeIfAbsent(topic, t -> new CopyOnWriteArrayList<>()).add(listener);
+    return () -> listeners.getOrDefault(topic, List.of()).remove(listener);
+  }
+
+  /** Holds a connection that LISTENs, reconnecting after a failure, until the store closes. */
+  private void listen() {
+    while (!closed) {
+      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        st.execute("LISTEN " + channel);
+        PGConnection pg = c.unwrap(PGConnection.class);
+        while (!closed) {
+          PGNotification[] notes = pg.getNotifications(500);
+          if (notes != null) {
+            for (PGNotification n : notes) {
+              deliver(n.getParameter());
+            }
+          }
+        }
+      } catch (SQLException e) {
+        if (!closed) {
+          LOG.log(System.Logger.Level.WARNING, "listening for other nodes failed, retrying: " + e.getMessage());
+          try {
+            Thread.sleep(1000);
+          } catch (InterruptedException ie) {
+            return;
+          }
+        }
+      }
+    }
+  }
+
+  private void deliver(String payload) {
+    int cut = payload.indexOf(SEPARATOR);
+    if (cut < 0) {
+      return;
+    }
+    for (Consumer<String> l : listeners.getOrDefault(payload.substring(0, cut), List.of())) {
+      try {
+        l.accept(payload.substring(cut + 1));
+      } catch (RuntimeException e) {
+        LOG.log(System.Logger.Level.WARNING, "a listener failed: " + e);
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    listener.interrupt();
+    pool.close();
+    listeners.clear();
+  }
+
+  private interface Work<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T work(Work<T> work) throws IOException {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw new IOException("the PostgreSQL store failed: " + e.getMessage(), e);
+    }
+  }
+
+  private <T> T transaction(Work<T> work) throws IOException {
+    return work(c -> {
+      c.setAutoCommit(false);
+      try {
+        T result = work.run(c);
+        c.commit();
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        c.rollback();
+        throw e;
+      } finally {
+        c.setAutoCommit(true);
+      }
+    });
+  }
+}

@@ -1,0 +1,51 @@
+package dev.concierge.context;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * The gateway's durable state besides memories, which any node must see for the nodes to be interchangeable: the
+ * records of legacy downstream sessions, the secrets every node signs with, and a channel on which nodes tell each
+ * other what changed. {@link LocalStateStore} serves one process; {@link PostgresStateStore} any number sharing a
+ * database. Records are opaque JSON to the store: what a session holds is the gateway's business.
+ */
+public interface StateStore extends AutoCloseable {
+  /**
+   * One session's record.
+   *
+   * @param owner whose session it is (the principal's key); every lookup names it, so no one finds another's
+   * @param data what the gateway needs to continue the session on any node
+   */
+  record SessionRecord(String owner, String id, ObjectNode data, long lastSeenMillis) {}
+
+  /** Stores a new session unless the owner already has {@code maxPerOwner}; returns whether it was stored. */
+  boolean createSession(SessionRecord session, int maxPerOwner) throws IOException;
+
+  Optional<SessionRecord> session(String owner, String id) throws IOException;
+
+  /** Replaces the session's data (and marks it used now); {@code false} when it no longer exists. */
+  boolean saveSession(String owner, String id, ObjectNode data, long nowMillis) throws IOException;
+
+  /** Marks the sessions used now (a node holds their streams or runs their requests). */
+  void touchSessions(List<String> ids, long nowMillis) throws IOException;
+
+  boolean deleteSession(String owner, String id) throws IOException;
+
+  /** Deletes sessions unused since {@code cutoffMillis}; returns them. */
+  List<SessionRecord> expireSessions(long cutoffMillis) throws IOException;
+
+  /** A random 32-byte secret under this name, created by the first node to ask and the same for all after. */
+  byte[] secret(String name) throws IOException;
+
+  /** Tells every node (this one included) subscribed to {@code topic}; a message is at most 7 KB. */
+  void publish(String topic, String message) throws IOException;
+
+  /** Hears what is published on {@code topic}, on a thread of the store's, until the handle is closed. */
+  AutoCloseable subscribe(String topic, Consumer<String> listener);
+
+  @Override
+  void close() throws IOException;
+}

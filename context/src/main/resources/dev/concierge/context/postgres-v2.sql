@@ -1,0 +1,17 @@
+-- Schema 2: the gateway's state besides memories. Keyed by owner first, as the memories are.
+
+-- Legacy downstream sessions (Mcp-Session-Id): what any node needs to serve the session's next request.
+CREATE TABLE concierge_sessions (
+  owner     text        NOT NULL,
+  id        text        NOT NULL,
+  data      jsonb       NOT NULL,
+  last_seen timestamptz NOT NULL,
+  PRIMARY KEY (owner, id)
+);
+CREATE INDEX concierge_sessions_idle ON concierge_sessions (last_seen);
+
+-- Secrets every node shares (the key that signs requestState), created once by the first node that needs one.
+CREATE TABLE concierge_secrets (
+  name  text  PRIMARY KEY,
+  value bytea NOT NULL
+);
