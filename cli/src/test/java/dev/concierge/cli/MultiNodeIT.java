@@ -85,6 +85,11 @@ class MultiNodeIT {
         // balancer sends to the next node.
         CallToolResult elicited = legacy.callTool("everything__trigger-elicitation-request", Map.of());
         assertThat(elicited.text()).contains("- Name: " + ClientEvents.ELICITED_NAME);
+        // The same for a 2026-07-28 client: the request waits on the node that ran it; the retry carrying the
+        // answer lands on the next node, which passes it on.
+        elicited = modern.callTool("everything__trigger-elicitation-request", Map.of());
+        assertThat(elicited.text()).contains("- Name: " + ClientEvents.ELICITED_NAME);
+        assertThat(modernEvents.elicitations).hasSize(1);
 
         // A raw legacy session, opened on whichever node the balancer picks.
         String session = initialize(mcp);
@@ -105,13 +110,32 @@ class MultiNodeIT {
             }
           }));
         }
+        // ... and slow calls, so that some are running on the node when it dies.
+        for (MultiServerMCPClient c : List.of(legacy, modern)) {
+          load.add(CompletableFuture.runAsync(() -> {
+            while (running.get()) {
+              calls.incrementAndGet();
+              assertThat(callWithRetry(c, "everything__trigger-long-running-operation",
+                  Map.of("duration", 0.6, "steps", 3), retried)).startsWith("Long running operation completed.");
+            }
+          }));
+        }
+        // A call certainly running on the victim when it dies: a client that reached it directly.
+        MultiServerMCPClient direct = client(bases.get(opener).resolve("/mcp"), "2026-07-28", new ClientEvents());
+        CompletableFuture<CallToolResult> doomed = direct.callToolAsync("everything__trigger-long-running-operation",
+            Json.object().put("duration", 20).put("steps", 4), CallContext.EMPTY, CALL_LIMIT);
         Thread.sleep(1500);
         Process victim = nodes.get(opener);
         List<ProcessHandle> orphans = victim.descendants().toList();
         victim.destroyForcibly(); // SIGKILL: no shutdown hook, no goodbye
         assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
         orphans.forEach(ProcessHandle::destroyForcibly);
-        Thread.sleep(2500);
+        // It fails at once instead of hanging, and the same call succeeds when retried through the balancer.
+        assertThat(doomed).failsWithin(Duration.ofSeconds(10));
+        direct.close();
+        assertThat(callWithRetry(modern, "everything__trigger-long-running-operation", Map.of("duration", 0.3,
+            "steps", 2), retried)).startsWith("Long running operation completed.");
+        Thread.sleep(1000);
         running.set(false);
         CompletableFuture.allOf(load.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES); // nothing hangs
 
@@ -125,9 +149,11 @@ class MultiNodeIT {
             assertThat(listed).contains(fact);
           }
         }
-        // A new elicitation still crosses nodes among the survivors.
-        assertThat(callWithRetry(legacy, "everything__trigger-elicitation-request", Map.of(), retried))
-            .contains("- Name: " + ClientEvents.ELICITED_NAME);
+        // New elicitations still cross nodes among the survivors.
+        for (MultiServerMCPClient c : List.of(legacy, modern)) {
+          assertThat(callWithRetry(c, "everything__trigger-elicitation-request", Map.of(), retried))
+              .contains("- Name: " + ClientEvents.ELICITED_NAME);
+        }
         assertThat(calls.get()).isGreaterThan(10);
         System.out.printf("multi-node run: %d calls during the kill window, %d retried, requests per node %s%n",
             calls.get(), retried.get(), List.of(0, 1, 2).stream()

@@ -32,6 +32,11 @@ import org.postgresql.PGNotification;
 public final class PostgresStateStore implements StateStore {
   private static final System.Logger LOG = System.getLogger(PostgresStateStore.class.getName());
   private static final char SEPARATOR = '\n';
+  /** Under NOTIFY's 8000-byte payload limit even if every character took three bytes in UTF-8. */
+  private static final int MAX_NOTIFY_CHARS = 2600;
+  /** A notice for a message kept in a row: this prefix and the row's id (a topic never starts with it). */
+  private static final String STORED = "@";
+  private final java.util.concurrent.atomic.AtomicLong published = new java.util.concurrent.atomic.AtomicLong();
 
   private final String url;
   private final HikariDataSource pool;
@@ -201,17 +206,47 @@ public final class PostgresStateStore implements StateStore {
   @Override
   public void publish(String topic, String message) throws IOException {
     String payload = topic + SEPARATOR + message;
-    if (payload.length() > 7000) {
-      throw new IllegalArgumentException("a message between nodes is limited to 7000 characters");
-    }
     work(c -> {
+      String notice = payload;
+      if (payload.length() > MAX_NOTIFY_CHARS) { // NOTIFY carries at most 8000 bytes: the body goes in a row
+        try (PreparedStatement st = c.prepareStatement(
+            "INSERT INTO concierge_messages (body) VALUES (?) RETURNING id")) {
+          st.setString(1, payload);
+          try (ResultSet rs = st.executeQuery()) {
+            rs.next();
+            notice = STORED + rs.getLong(1);
+          }
+        }
+        if (published.incrementAndGet() % 100 == 0) {
+          try (Statement st = c.createStatement()) {
+            st.execute("DELETE FROM concierge_messages WHERE created < now() - interval '10 minutes'");
+          }
+        }
+      }
       try (PreparedStatement st = c.prepareStatement("SELECT pg_notify(?, ?)")) {
         st.setString(1, channel.substring(1, channel.length() - 1));
-        st.setString(2, payload);
+        st.setString(2, notice);
         st.execute();
       }
       return null;
     });
+  }
+
+  /** The body of a message kept in {@code concierge_messages}, or {@code null} when it is gone. */
+  private String stored(long id) {
+    try {
+      return work(c -> {
+        try (PreparedStatement st = c.prepareStatement("SELECT body FROM concierge_messages WHERE id = ?")) {
+          st.setLong(1, id);
+          try (ResultSet rs = st.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+          }
+        }
+      });
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not read a message from another node: " + e.getMessage());
+      return null;
+    }
   }
 
   @Override
@@ -247,7 +282,12 @@ public final class PostgresStateStore implements StateStore {
     }
   }
 
-  private void deliver(String payload) {
+  private void deliver(String notice) {
+    String payload = notice.startsWith(STORED) ? stored(Long.parseLong(notice.substring(STORED.length())))
+        : notice;
+    if (payload == null) {
+      return;
+    }
     int cut = payload.indexOf(SEPARATOR);
     if (cut < 0) {
       return;

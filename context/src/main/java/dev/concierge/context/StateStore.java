@@ -40,7 +40,7 @@ public interface StateStore extends AutoCloseable {
   /** A random 32-byte secret under this name, created by the first node to ask and the same for all after. */
   byte[] secret(String name) throws IOException;
 
-  /** Tells every node (this one included) subscribed to {@code topic}; a message is at most 7 KB. */
+  /** Tells every node (this one included) subscribed to {@code topic}, in the order published. */
   void publish(String topic, String message) throws IOException;
 
   /** Hears what is published on {@code topic}, on a thread of the store's, until the handle is closed. */

@@ -15,3 +15,11 @@ CREATE TABLE concierge_secrets (
   name  text  PRIMARY KEY,
   value bytea NOT NULL
 );
+
+-- Messages between nodes too large for a NOTIFY payload: the notification carries the row's id, every listening node
+-- reads the row. Not per owner (a reference table under Citus); rows older than ten minutes are deleted.
+CREATE TABLE concierge_messages (
+  id      bigserial   PRIMARY KEY,
+  body    text        NOT NULL,
+  created timestamptz NOT NULL DEFAULT now()
+);

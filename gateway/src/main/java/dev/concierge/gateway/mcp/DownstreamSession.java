@@ -30,9 +30,6 @@ public final class DownstreamSession {
   private final AtomicLong nextQuestion = new AtomicLong(1);
   private volatile Consumer<JsonRpcMessage> stream;
   private final java.util.List<Runnable> endHooks = new java.util.concurrent.CopyOnWriteArrayList<>();
-  /** This process among the nodes, in question ids. */
-  private static final String NODE = java.util.HexFormat.of().formatHex(
-      java.nio.ByteBuffer.allocate(4).putInt(new java.security.SecureRandom().nextInt()).array());
 
   DownstreamSession(String id, Principal principal, ClientInfo client, long nowMillis) {
     this.id = id;
@@ -83,7 +80,7 @@ public final class DownstreamSession {
 
   /** Unique across nodes too: the answer may reach another node, which passes it on to every node. */
   RequestId nextQuestionId() {
-    return RequestId.of("c-" + NODE + "-" + nextQuestion.getAndIncrement());
+    return RequestId.of("c-" + ContinuationRelay.NODE + "-" + nextQuestion.getAndIncrement());
   }
 
   /** Runs {@code hook} when this node's copy of the session ends (closed here or on another node). */

@@ -67,6 +67,7 @@ public final class ServerEngine {
   private final LongSupplier clock;
   private final SessionRegistry sessions;
   private final StateStore state;
+  private final ContinuationRelay relay;
   private final RequestStateCodec codec;
   private final Map<String, Continuation> continuations = new ConcurrentHashMap<>();
   private final ListenStreams listens = new ListenStreams();
@@ -86,6 +87,7 @@ public final class ServerEngine {
     this.sessions = new SessionRegistry(state, settings.maxSessionsPerPrincipal(), settings.sessionIdle().toMillis(),
         clock, this::end);
     state.subscribe(ANSWER_TOPIC, this::answerFromElsewhere);
+    this.relay = new ContinuationRelay(state, this::retry);
     this.codec = new RequestStateCodec(settings.stateKey(), clock);
     this.serverInfo = handler.describe(dev.concierge.gateway.auth.Principal.LOCAL).serverInfo();
   }
@@ -266,6 +268,7 @@ public final class ServerEngine {
     }
     continuations.values().forEach(c -> c.abandon("the gateway is shutting down"));
     continuations.clear();
+    relay.close();
   }
 
   // ---- legacy ----
@@ -374,13 +377,11 @@ public final class ServerEngine {
       clean = params.deepCopy();
       String value = codec.open(principal, request.method(), name, state);
       if (value.startsWith(WAITING)) {
-        Continuation waiting = continuations.get(value.substring(WAITING.length()));
-        if (waiting == null || !waiting.principal().equals(principal)) {
-          throw new McpException(ErrorCodes.INVALID_PARAMS, "requestState refers to a request that is no longer "
-              + "waiting (it finished, expired, or its gateway node restarted); send the request again without it");
+        String[] where = value.substring(WAITING.length()).split("/", 2);
+        if (where.length == 2 && !where[0].equals(ContinuationRelay.NODE)) {
+          return relay.forward(where[0], where[1], principal.key(), request, channel); // it waits on another node
         }
-        waiting.answer(params.get("inputResponses"));
-        return awaitRound(waiting, request, channel);
+        return retry(where[where.length - 1], principal.key(), request, channel);
       }
       // The handler's own state (a stateless handler, or an upstream server's), verified: hand it back unwrapped.
       if (value.startsWith(RELAYED)) {
@@ -399,6 +400,19 @@ public final class ServerEngine {
       exchange.cancel();
       cancel.run();
     };
+  }
+
+  /** A client's retry with {@code inputResponses} for a request waiting on this node. */
+  private Runnable retry(String id, String principalKey, JsonRpcRequest request, Channel channel) {
+    Continuation waiting = continuations.get(id);
+    if (waiting == null || !waiting.principal().key().equals(principalKey)) {
+      channel.complete(JsonRpcResponse.failure(request.id(), new JsonRpcError(ErrorCodes.INVALID_PARAMS,
+          "requestState refers to a request that is no longer waiting (it finished, expired, or its gateway node "
+              + "stopped); send the request again without it", null)));
+      return () -> { };
+    }
+    waiting.answer(request.paramsOrEmpty().get("inputResponses"));
+    return awaitRound(waiting, request, channel);
   }
 
   private CompletableFuture<ObjectNode> askModern(Continuation continuation, Exchange exchange, String method,
@@ -476,7 +490,8 @@ public final class ServerEngine {
     c.expiresAt(expires);
     ObjectNode result = Json.object().put("resultType", "input_required");
     result.set("inputRequests", requests);
-    result.put("requestState", codec.seal(c.principal(), c.method(), c.name(), expires, WAITING + c.id()));
+    result.put("requestState", codec.seal(c.principal(), c.method(), c.name(), expires,
+        WAITING + ContinuationRelay.NODE + "/" + c.id()));
     channel.complete(JsonRpcResponse.success(request.id(), decorate(result)));
   }
 
