@@ -163,6 +163,74 @@ class MultiNodeIT {
     }
   }
 
+  @Test
+  void aSessionStreamResumesOnAnotherNodeWithWhatItMissed() throws Exception {
+    String database = TestPostgres.freshDatabase();
+    Path config = config();
+    List<URI> bases = List.of(startNode(0, config, database), startNode(1, config, database));
+    try (RoundRobinProxy proxy = new RoundRobinProxy(bases)) {
+      URI mcp = proxy.url("/mcp");
+      String session = initialize(mcp);
+      java.util.concurrent.BlockingQueue<String> first = new java.util.concurrent.LinkedBlockingQueue<>();
+      int holder = proxy.nextNode();
+      CompletableFuture<?> stream = openStream(mcp, session, null, first);
+      String priming = next(first, "id: ");
+      // Subscribed through the other node, whose upstream then reports changes: they reach the holder's stream.
+      assertThat(proxy.nextNode()).isNotEqualTo(holder);
+      ObjectNode subscribe = Json.object().put("uri", "demo://resource/dynamic/text/1");
+      assertThat(post(mcp, session, request(3, "resources/subscribe", subscribe)).statusCode()).isEqualTo(200);
+      for (int i = 0; i < bases.size(); i++) { // every node's upstream starts sending updates
+        ObjectNode toggle = Json.object().put("name", "everything__toggle-subscriber-updates");
+        toggle.putObject("arguments");
+        assertThat(post(mcp, session, request(4 + i, "tools/call", toggle)).statusCode()).isEqualTo(200);
+      }
+      String updateId = null;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (updateId == null && System.nanoTime() < deadline) {
+        String id = next(first, "id: ").substring(4);
+        if (next(first, "data: ").contains("notifications/resources/updated")) {
+          updateId = id;
+        }
+      }
+      assertThat(updateId).as("a resource update reached the stream").isNotNull();
+      stream.cancel(true); // the connection breaks
+      // The client reconnects with the last id it saw before the update; the balancer picks the other node.
+      if (proxy.nextNode() == holder) {
+        post(mcp, session, request(9, "ping", Json.object()));
+      }
+      java.util.concurrent.BlockingQueue<String> resumed = new java.util.concurrent.LinkedBlockingQueue<>();
+      CompletableFuture<?> again = openStream(mcp, session, priming.substring(4), resumed);
+      assertThat(next(resumed, "id: " + updateId)).isEqualTo("id: " + updateId);
+      assertThat(next(resumed, "data: ")).contains("notifications/resources/updated");
+      again.cancel(true);
+    }
+  }
+
+  /** Opens the session's GET stream and puts its lines in {@code lines} as they arrive. */
+  private CompletableFuture<?> openStream(URI mcp, String session, String lastEventId,
+      java.util.concurrent.BlockingQueue<String> lines) {
+    HttpRequest.Builder b = HttpRequest.newBuilder(mcp).header("Accept", "text/event-stream")
+        .header("Authorization", "Bearer " + TOKEN).header("Mcp-Session-Id", session)
+        .header("MCP-Protocol-Version", "2025-11-25").GET();
+    if (lastEventId != null) {
+      b.header("Last-Event-ID", lastEventId);
+    }
+    return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofLines())
+        .thenAccept(r -> r.body().forEach(lines::add));
+  }
+
+  /** The next line starting with {@code prefix} within 20 seconds. */
+  private static String next(java.util.concurrent.BlockingQueue<String> lines, String prefix) throws Exception {
+    long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+    while (System.nanoTime() < end) {
+      String line = lines.poll(200, TimeUnit.MILLISECONDS);
+      if (line != null && line.startsWith(prefix)) {
+        return line;
+      }
+    }
+    throw new AssertionError("no line starting with '" + prefix + "' arrived");
+  }
+
   /** A call that failed because a node died is retried, as a client behind a balancer does; it must then work. */
   private static String callWithRetry(MultiServerMCPClient c, String tool, Map<String, Object> args,
       AtomicInteger retried) {

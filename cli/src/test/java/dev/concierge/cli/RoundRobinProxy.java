@@ -51,6 +51,11 @@ final class RoundRobinProxy implements AutoCloseable {
     server.start();
   }
 
+  /** The node the next request goes to (when it is up). */
+  int nextNode() {
+    return Math.floorMod(next.get(), nodes.size());
+  }
+
   URI url(String path) {
     return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
   }

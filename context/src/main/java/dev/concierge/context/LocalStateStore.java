@@ -24,6 +24,9 @@ public final class LocalStateStore implements StateStore {
 
   private final SecretKeeper secrets;
   private final Map<String, SessionRecord> sessions = new ConcurrentHashMap<>();
+  /** Events kept per session for resumption: the most recent ones. */
+  static final int MAX_EVENTS = 1024;
+  private final Map<String, java.util.Deque<SessionEvent>> events = new ConcurrentHashMap<>();
   private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
 
   /** {@code secrets} keeps the secrets; {@code null} keeps them in memory, for this process only. */
@@ -66,6 +69,7 @@ public final class LocalStateStore implements StateStore {
 
   @Override
   public boolean deleteSession(String owner, String id) {
+    events.remove(key(owner, id));
     return sessions.remove(key(owner, id)) != null;
   }
 
@@ -74,10 +78,35 @@ public final class LocalStateStore implements StateStore {
     List<SessionRecord> gone = new ArrayList<>();
     for (SessionRecord s : sessions.values()) {
       if (s.lastSeenMillis() < cutoffMillis && sessions.remove(key(s.owner(), s.id()), s)) {
+        events.remove(key(s.owner(), s.id()));
         gone.add(s);
       }
     }
     return gone;
+  }
+
+  @Override
+  public long appendEvent(String owner, String session, String body) {
+    java.util.Deque<SessionEvent> log = events.computeIfAbsent(key(owner, session), k -> new java.util.ArrayDeque<>());
+    synchronized (log) {
+      long seq = log.isEmpty() ? 1 : log.peekLast().seq() + 1;
+      log.add(new SessionEvent(seq, body));
+      while (log.size() > MAX_EVENTS) {
+        log.poll();
+      }
+      return seq;
+    }
+  }
+
+  @Override
+  public List<SessionEvent> eventsAfter(String owner, String session, long after, int limit) {
+    java.util.Deque<SessionEvent> log = events.get(key(owner, session));
+    if (log == null) {
+      return List.of();
+    }
+    synchronized (log) {
+      return log.stream().filter(e -> e.seq() > after).limit(limit).toList();
+    }
   }
 
   @Override
@@ -110,6 +139,7 @@ public final class LocalStateStore implements StateStore {
   @Override
   public void close() {
     sessions.clear();
+    events.clear();
     listeners.clear();
   }
 }

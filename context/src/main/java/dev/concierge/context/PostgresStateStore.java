@@ -156,6 +156,12 @@ public final class PostgresStateStore implements StateStore {
   @Override
   public boolean deleteSession(String owner, String id) throws IOException {
     return work(c -> {
+      try (PreparedStatement st = c.prepareStatement(
+          "DELETE FROM concierge_session_events WHERE owner = ? AND session = ?")) {
+        st.setString(1, owner);
+        st.setString(2, id);
+        st.executeUpdate();
+      }
       try (PreparedStatement st = c.prepareStatement("DELETE FROM concierge_sessions WHERE owner = ? AND id = ?")) {
         st.setString(1, owner);
         st.setString(2, id);
@@ -178,7 +184,48 @@ public final class PostgresStateStore implements StateStore {
           }
         }
       }
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM concierge_session_events WHERE created < ? "
+          + "OR (owner, session) NOT IN (SELECT owner, id FROM concierge_sessions)")) {
+        st.setObject(1, PostgresRows.time(Instant.ofEpochMilli(System.currentTimeMillis() - 3_600_000)));
+        st.executeUpdate();
+      }
       return gone;
+    });
+  }
+
+  @Override
+  public long appendEvent(String owner, String session, String body) throws IOException {
+    return work(c -> {
+      try (PreparedStatement st = c.prepareStatement("INSERT INTO concierge_session_events (owner, session, body) "
+          + "VALUES (?, ?, ?) RETURNING seq")) {
+        st.setString(1, owner);
+        st.setString(2, session);
+        st.setString(3, body);
+        try (ResultSet rs = st.executeQuery()) {
+          rs.next();
+          return rs.getLong(1);
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<SessionEvent> eventsAfter(String owner, String session, long after, int limit) throws IOException {
+    return work(c -> {
+      try (PreparedStatement st = c.prepareStatement("SELECT seq, body FROM concierge_session_events "
+          + "WHERE owner = ? AND session = ? AND seq > ? ORDER BY seq LIMIT ?")) {
+        st.setString(1, owner);
+        st.setString(2, session);
+        st.setLong(3, after);
+        st.setInt(4, limit);
+        List<SessionEvent> events = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery()) {
+          while (rs.next()) {
+            events.add(new SessionEvent(rs.getLong(1), rs.getString(2)));
+          }
+        }
+        return events;
+      }
     });
   }
 

@@ -37,6 +37,18 @@ public interface StateStore extends AutoCloseable {
   /** Deletes sessions unused since {@code cutoffMillis}; returns them. */
   List<SessionRecord> expireSessions(long cutoffMillis) throws IOException;
 
+  /** One message of a session's standalone stream, at its position in the session's log. */
+  record SessionEvent(long seq, String body) {}
+
+  /**
+   * Appends a message to the session's stream log, so that the client can resume the stream on any node with
+   * {@code Last-Event-ID}; returns its position (increasing within the session).
+   */
+  long appendEvent(String owner, String session, String body) throws IOException;
+
+  /** The session's logged messages after position {@code after}, oldest first, at most {@code limit}. */
+  List<SessionEvent> eventsAfter(String owner, String session, long after, int limit) throws IOException;
+
   /** A random 32-byte secret under this name, created by the first node to ask and the same for all after. */
   byte[] secret(String name) throws IOException;
 

@@ -10,6 +10,17 @@ CREATE TABLE concierge_sessions (
 );
 CREATE INDEX concierge_sessions_idle ON concierge_sessions (last_seen);
 
+-- The messages of each session's standalone (GET) stream, so that the client resumes it on any node with
+-- Last-Event-ID. Removed with the session, and after an hour.
+CREATE TABLE concierge_session_events (
+  owner   text        NOT NULL,
+  session text        NOT NULL,
+  seq     bigserial,
+  body    text        NOT NULL,
+  created timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (owner, session, seq)
+);
+
 -- Secrets every node shares (the key that signs requestState), created once by the first node that needs one.
 CREATE TABLE concierge_secrets (
   name  text  PRIMARY KEY,

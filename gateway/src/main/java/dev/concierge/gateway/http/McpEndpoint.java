@@ -34,6 +34,8 @@ final class McpEndpoint {
   private final int maxBodyBytes;
   private final int maxStreamsPerPrincipal;
   private final Map<String, Map<String, EventStream>> streams = new ConcurrentHashMap<>();
+  /** The GET stream of each session whose stream this node holds. */
+  private final Map<String, SessionStream> sessionStreams = new ConcurrentHashMap<>();
   private final Map<Principal, AtomicLong> openStreams = new ConcurrentHashMap<>();
   private final AtomicLong nextStream = new AtomicLong(1);
   /** Requests still running: their channels get keep-alives, so a client that left is noticed. */
@@ -192,9 +194,10 @@ final class McpEndpoint {
       Http.error(response, callback, 406, null, ErrorCodes.INVALID_REQUEST, "GET must accept text/event-stream");
       return;
     }
-    Map<String, EventStream> kept = streams.computeIfAbsent(session.id(), k -> new ConcurrentHashMap<>());
     String lastEventId = headers.get("last-event-id");
-    if (lastEventId != null) {
+    if (lastEventId != null && SessionStream.position(lastEventId) < 0) {
+      // a POST's response stream, resumable on the node that served the POST
+      Map<String, EventStream> kept = streams.computeIfAbsent(session.id(), k -> new ConcurrentHashMap<>());
       EventStream stream = kept.get(String.valueOf(EventStream.streamOf(lastEventId)));
       long seq = stream == null ? -1 : EventStream.parseSeq(lastEventId, stream.id());
       if (stream != null && seq >= 0) {
@@ -206,18 +209,24 @@ final class McpEndpoint {
         return;
       }
     }
+    long resumeAfter = SessionStream.position(lastEventId);
     if (!reserveStream(principal)) {
       Http.error(response, callback, 429, null, ErrorCodes.INVALID_REQUEST, "Too many open streams for this user");
       return;
     }
-    EventStream stream = new EventStream("g" + nextStream.getAndIncrement());
-    java.util.function.Consumer<JsonRpcMessage> sink = m -> stream.send(m, false);
-    if (!session.attachStream(sink)) {
+    SessionStream stream = new SessionStream(engine.state(), session);
+    java.util.function.Consumer<JsonRpcMessage> sink = stream::send;
+    if (resumeAfter > 0) {
+      engine.takeOverStream(session, sink); // the client reconnected: this connection replaces the broken one
+    } else if (!session.attachStream(sink)) {
       releaseStream(principal);
       Http.error(response, callback, 409, null, ErrorCodes.INVALID_REQUEST, "This session already has a GET stream");
       return;
     }
-    keep(kept, stream);
+    SessionStream previous = sessionStreams.put(session.id(), stream);
+    if (previous != null) {
+      previous.end();
+    }
     session.onEnd(stream::end); // closed here or on another node: the stream ends with the session
     response.setStatus(200);
     Http.sseHeaders(response);
@@ -225,12 +234,14 @@ final class McpEndpoint {
     Runnable onGone = () -> {
       if (gone.compareAndSet(false, true)) {
         session.detachStream(sink);
+        sessionStreams.remove(session.id(), stream);
         releaseStream(principal);
       }
     };
     ResponseWriter writer = new ResponseWriter(response, callback, e -> onGone.run());
+    writer.write(new byte[0], false); // commit the headers at once
     request.addFailureListener(failure -> onGone.run());
-    stream.attach(writer, 0);
+    stream.attach(writer, resumeAfter);
     stream.prime();
   }
 
@@ -255,6 +266,7 @@ final class McpEndpoint {
   void keepAlive() {
     running.removeIf(PostChannel::isDone);
     running.forEach(PostChannel::keepAlive);
+    sessionStreams.values().forEach(SessionStream::keepAlive);
     for (Map<String, EventStream> kept : streams.values()) {
       for (EventStream s : kept.values()) {
         s.keepAlive();
@@ -265,6 +277,7 @@ final class McpEndpoint {
   /** Forgets the streams of sessions that no longer exist. */
   void sweep(java.util.function.Predicate<String> sessionAlive) {
     streams.keySet().removeIf(id -> !sessionAlive.test(id));
+    sessionStreams.values().removeIf(SessionStream::ended);
     for (Map<String, EventStream> kept : streams.values()) {
       kept.values().removeIf(s -> s.ended() && !s.attached());
     }

@@ -105,6 +105,16 @@ public final class DownstreamSession {
     return true;
   }
 
+  /** Attaches {@code sink} in place of any stream attached before (a client that reconnected). */
+  synchronized void replaceStream(Consumer<JsonRpcMessage> sink) {
+    stream = sink;
+  }
+
+  /** Another node now holds the session's stream: this copy no longer writes to its old one. */
+  synchronized void dropStream() {
+    stream = null;
+  }
+
   public synchronized void detachStream(Consumer<JsonRpcMessage> sink) {
     if (stream == sink) {
       stream = null;

@@ -55,6 +55,8 @@ public final class ServerEngine {
   private static final String NO_STATE = "n";
   /** Where a node passes a legacy client's answer to the node that asked the question. */
   private static final String ANSWER_TOPIC = "session-answer";
+  private static final String STREAM_TAKEN_TOPIC = "session-stream-taken";
+  private static final String MESSAGE_TOPIC = "session-message";
   /** The answer to a request its client cancelled, where the transport needs one to end the exchange. */
   private static final int REQUEST_CANCELLED = -32800;
   /** Results that carry {@code ttlMs} and {@code cacheScope} in 2026-07-28. */
@@ -87,6 +89,8 @@ public final class ServerEngine {
     this.sessions = new SessionRegistry(state, settings.maxSessionsPerPrincipal(), settings.sessionIdle().toMillis(),
         clock, this::end);
     state.subscribe(ANSWER_TOPIC, this::answerFromElsewhere);
+    state.subscribe(STREAM_TAKEN_TOPIC, this::streamTakenElsewhere);
+    state.subscribe(MESSAGE_TOPIC, this::messageFromElsewhere);
     this.relay = new ContinuationRelay(state, this::retry);
     this.codec = new RequestStateCodec(settings.stateKey(), clock);
     this.serverInfo = handler.describe(dev.concierge.gateway.auth.Principal.LOCAL).serverInfo();
@@ -130,6 +134,42 @@ public final class ServerEngine {
       result.put("instructions", description.instructions());
     }
     return new Initialized(session, JsonRpcResponse.success(request.id(), result));
+  }
+
+  /** Where this engine keeps sessions and passes messages between nodes. */
+  public StateStore state() {
+    return state;
+  }
+
+  /**
+   * Makes {@code sink} the session's stream here, and tells every other node to stop writing to the one it held
+   * (a client resumed its stream on this node after the connection to another broke).
+   */
+  public void takeOverStream(DownstreamSession session, java.util.function.Consumer<JsonRpcMessage> sink) {
+    session.replaceStream(sink);
+    try {
+      state.publish(STREAM_TAKEN_TOPIC, Json.write(Json.object().put("session", session.id())
+          .put("node", ContinuationRelay.NODE)));
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not tell other nodes a stream moved: " + e.getMessage());
+    }
+  }
+
+  private void streamTakenElsewhere(String message) {
+    ObjectNode note = (ObjectNode) Json.parse(message);
+    DownstreamSession session = sessions.live(Json.text(note, "session"));
+    if (session != null && !ContinuationRelay.NODE.equals(Json.text(note, "node"))) {
+      session.dropStream();
+    }
+  }
+
+  /** A message for a session whose stream another node holds (a resource it subscribed to here changed). */
+  private void messageFromElsewhere(String message) {
+    ObjectNode note = (ObjectNode) Json.parse(message);
+    DownstreamSession session = sessions.live(Json.text(note, "session"));
+    if (session != null) {
+      session.sendOnStream(JsonRpcMessage.parse(note.get("message")));
+    }
   }
 
   /** Whether this node holds a copy of the session (its streams and requests may be here). */
@@ -242,8 +282,15 @@ public final class ServerEngine {
     JsonRpcNotification n = new JsonRpcNotification(McpMethods.NOTIFICATION_RESOURCES_UPDATED,
         Json.object().put("uri", uri));
     for (DownstreamSession s : sessions.all()) {
-      if (s.subscriptions().contains(uri) && audience.test(s.principal())) {
-        s.sendOnStream(n);
+      if (s.subscriptions().contains(uri) && audience.test(s.principal()) && !s.sendOnStream(n)) {
+        // subscribed through this node, but its stream is held by another: pass it on
+        ObjectNode note = Json.object().put("session", s.id());
+        note.set("message", n.toJson());
+        try {
+          state.publish(MESSAGE_TOPIC, Json.write(note));
+        } catch (IOException e) {
+          LOG.log(System.Logger.Level.WARNING, "could not pass a resource update on: " + e.getMessage());
+        }
       }
     }
     listens.resourceUpdated(uri, audience);
