@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 @Command(name = "concierge", mixinStandardHelpOptions = true, versionProvider = Main.VersionProvider.class,
     description = "Use many MCP servers as one.",
     subcommands = {ServersCommand.class, ToolsCommand.class, CallCommand.class, ResourcesCommand.class,
-        ReadCommand.class, PromptsCommand.class, ServeCommand.class, StdioCommand.class, UsersCommand.class, MemoryCommand.class, EvalCommand.class,
+        ReadCommand.class, PromptsCommand.class, ServeCommand.class, StdioCommand.class, UsersCommand.class, MemoryCommand.class, StoreCommand.class,
+        EvalCommand.class,
         ConformanceClientCommand.class})
 public final class Main implements Runnable {
   /** Exit code when a server or call failed. */

@@ -60,4 +60,19 @@ class MemoryCommandTest {
     assertThat(bad.exit()).isEqualTo(Main.USAGE);
     assertThat(bad.err()).contains("a memory needs text");
   }
+
+  @Test
+  void aDirectoryMovesToPostgresqlAndIsRecalledThere(@TempDir Path dir) throws Exception {
+    String store = dir.resolve("store").toString();
+    String database = dev.concierge.context.TestPostgres.freshDatabase();
+    run("memory", "remember", "Alice takes her coffee black", "--store", store, "--user", "alice", "--lexical");
+    run("memory", "remember", "Bob prefers tea", "--store", store, "--user", "bob", "--lexical");
+    Run moved = run("store", "migrate", "--from", store, "--to", database, "--lexical");
+    assertThat(moved.exit()).as(moved.err()).isZero();
+    assertThat(moved.out()).contains("2 users, 2 memory versions; 2 verified in the target");
+    Run recall = run("memory", "recall", "coffee", "--store", database, "--user", "alice", "--lexical");
+    assertThat(recall.out()).contains("Alice takes her coffee black").doesNotContain("tea");
+    assertThat(run("store", "compact", "--store", database).exit()).isZero();
+    assertThat(run("store", "compact", "--store", store).exit()).isEqualTo(Main.USAGE);
+  }
 }

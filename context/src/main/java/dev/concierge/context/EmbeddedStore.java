@@ -271,6 +271,43 @@ public final class EmbeddedStore implements MemoryStore {
   }
 
   @Override
+  public List<Owner> owners() throws IOException {
+    List<Owner> owners = new ArrayList<>();
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      org.apache.lucene.index.Terms terms = org.apache.lucene.index.MultiTerms.getTerms(searcher.getIndexReader(),
+          MemoryDocuments.OWNER);
+      if (terms != null) {
+        org.apache.lucene.index.TermsEnum it = terms.iterator();
+        for (org.apache.lucene.util.BytesRef t; (t = it.next()) != null; ) {
+          owners.add(Owner.fromKey(t.utf8ToString()));
+        }
+      }
+    } finally {
+      searchers.release(searcher);
+    }
+    return owners;
+  }
+
+  @Override
+  public void restore(Owner owner, List<Memory> versions) throws IOException {
+    Map<String, String> seriesOf = MemorySeries.of(versions);
+    synchronized (writeLock) {
+      for (Memory m : versions) {
+        if (get(owner, m.id()).isEmpty()) {
+          writer.addDocument(MemoryDocuments.toDocument(restamp(owner, m), seriesOf.get(m.id()), embed(m.text())));
+        }
+      }
+      commit();
+    }
+  }
+
+  private static Memory restamp(Owner owner, Memory m) {
+    return new Memory(m.id(), owner, m.scope(), m.kind(), m.text(), m.metadata(), m.provenance(), m.createdAt(),
+        m.validFrom(), m.validTo(), m.expiresAt(), m.supersedes());
+  }
+
+  @Override
   public int exportJsonl(Owner owner, Writer out) throws IOException {
     List<Memory> all = search(scopeQuery(owner, Filter.NONE), Integer.MAX_VALUE);
     for (Memory m : all) {

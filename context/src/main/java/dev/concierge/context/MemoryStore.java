@@ -42,6 +42,15 @@ public interface MemoryStore extends AutoCloseable {
   /** Forgets every memory the filter selects (history included), or all of the owner's with {@link Filter#NONE}. */
   DeletionReceipt forget(Owner owner, Filter filter) throws IOException;
 
+  /** Every owner that has memories, in no particular order (for moving a store, not for serving users). */
+  List<Owner> owners() throws IOException;
+
+  /**
+   * Stores memory versions exactly as another store holds them — ids, versions, times, provenance — re-embedding
+   * their text; a version already present (same owner and id) is left as it is. For moving a store.
+   */
+  void restore(Owner owner, List<Memory> versions) throws IOException;
+
   /** Removes memories whose {@code expiresAt} has passed, for every owner; returns how many. */
   int expire() throws IOException;
 

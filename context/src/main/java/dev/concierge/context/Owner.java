@@ -18,6 +18,19 @@ public record Owner(String tenant, String user) {
     return escape(tenant) + "/" + escape(user);
   }
 
+  /** The owner a {@link #key()} was made from. */
+  public static Owner fromKey(String key) {
+    int cut = key.indexOf('/');
+    if (cut < 0) {
+      throw new IllegalArgumentException("not an owner key: " + key);
+    }
+    return new Owner(unescape(key.substring(0, cut)), unescape(key.substring(cut + 1)));
+  }
+
+  private static String unescape(String s) {
+    return s.replace("%2F", "/").replace("%25", "%");
+  }
+
   private static String escape(String s) {
     return s.replace("%", "%25").replace("/", "%2F");
   }

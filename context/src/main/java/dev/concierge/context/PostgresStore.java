@@ -460,6 +460,46 @@ public final class PostgresStore implements MemoryStore {
   }
 
   @Override
+  public List<Owner> owners() throws IOException {
+    return work(c -> {
+      List<Owner> owners = new ArrayList<>();
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT DISTINCT tenant, user_name FROM concierge_memories")) {
+        while (rs.next()) {
+          owners.add(new Owner(rs.getString(1), rs.getString(2)));
+        }
+      }
+      return owners;
+    });
+  }
+
+  @Override
+  public void restore(Owner owner, List<Memory> versions) throws IOException {
+    Map<String, String> seriesOf = MemorySeries.of(versions);
+    List<float[]> vectors = new ArrayList<>();
+    for (Memory m : versions) {
+      vectors.add(embed(m.text()));
+    }
+    transaction(c -> {
+      long seq = advance(c, owner, false);
+      try (PreparedStatement st = c.prepareStatement(PostgresRows.INSERT + " ON CONFLICT (owner, id) DO NOTHING")) {
+        for (int i = 0; i < versions.size(); i++) {
+          Memory m = versions.get(i);
+          Memory mine = new Memory(m.id(), owner, m.scope(), m.kind(), m.text(), m.metadata(), m.provenance(),
+              m.createdAt(), m.validFrom(), m.validTo(), m.expiresAt(), m.supersedes());
+          PostgresRows.bindInsert(st, mine, seriesOf.get(m.id()), seq, vectors.get(i));
+          st.addBatch();
+          if (i % 500 == 499) {
+            st.executeBatch();
+          }
+        }
+        st.executeBatch();
+      }
+      return null;
+    });
+  }
+
+  @Override
   public int exportJsonl(Owner owner, Writer out) throws IOException {
     List<Memory> all = work(c -> select(c, owner, Filter.NONE, Integer.MAX_VALUE));
     for (Memory m : all) {

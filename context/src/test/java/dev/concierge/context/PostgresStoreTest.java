@@ -105,6 +105,29 @@ class PostgresStoreTest extends MemoryStoreContract {
   }
 
   @Test
+  void migratingFromTheEmbeddedStoreKeepsEveryVersionAndCanBeRerun(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    try (EmbeddedStore embedded = new EmbeddedStore(dir, embedder, clock)) {
+      Memory berlin = embedded.remember(ALICE, NewMemory.of("Alice lives in Berlin").withKind("fact")
+          .withProvenance(new Provenance("crm", "lookup", "s1", "claude")));
+      clock.advance(60);
+      Memory lisbon = embedded.update(ALICE, berlin.id(), "Alice lives in Lisbon", null);
+      embedded.remember(new Owner("globex", "a/b"), NewMemory.of("a user whose name has a slash"));
+      MemoryMigration.Report report = MemoryMigration.run(embedded, store, line -> { });
+      assertThat(report).isEqualTo(new MemoryMigration.Report(2, 3, 3));
+      assertThat(MemoryMigration.run(embedded, store, line -> { }).complete()).isTrue(); // a rerun adds nothing
+      assertThat(store.list(ALICE, new Filter(null, null, null, null, null, null, true), 10)).hasSize(2);
+      Memory moved = store.get(ALICE, lisbon.id()).orElseThrow();
+      assertThat(moved.supersedes()).isEqualTo(berlin.id());
+      assertThat(moved.createdAt()).isEqualTo(berlin.createdAt());
+      assertThat(store.get(ALICE, berlin.id()).orElseThrow().provenance().server()).isEqualTo("crm");
+      assertThat(texts(store.recall(ALICE, "which city is her home", 1, Filter.NONE)))
+          .containsExactly("Alice lives in Lisbon");
+      assertThat(store.forget(ALICE, lisbon.id()).ids()).containsExactlyInAnyOrder(berlin.id(), lisbon.id());
+    }
+  }
+
+  @Test
   void twoNodesShareOneStateAndEachSeesTheOthersWritesAtOnce() throws Exception {
     try (MemoryStore other = open(clock, embedder)) {
       Memory seat = store.remember(ALICE, NewMemory.of("Alice prefers an aisle seat"));
