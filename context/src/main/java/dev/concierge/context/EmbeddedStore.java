@@ -2,8 +2,6 @@ package dev.concierge.context;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,11 +111,6 @@ public final class EmbeddedStore implements MemoryStore {
   }
 
   @Override
-  public Memory remember(Owner owner, NewMemory memory) throws IOException {
-    return rememberAll(owner, List.of(memory)).get(0);
-  }
-
-  @Override
   public List<Memory> rememberAll(Owner owner, List<NewMemory> memories) throws IOException {
     memories.forEach(NewMemory::validate);
     Instant now = clock.instant();
@@ -138,13 +131,7 @@ public final class EmbeddedStore implements MemoryStore {
 
   @Override
   public List<Hit> recall(Owner owner, String query, int k, Filter filter) throws IOException {
-    if (query == null || query.isBlank()) {
-      throw new IllegalArgumentException("recall needs a query");
-    }
-    if (k < 1 || k > 1000) {
-      throw new IllegalArgumentException("k must be between 1 and 1000, not " + k);
-    }
-    filter.validate();
+    filter.validateRecall(query, k);
     Query scope = scopeQuery(owner, filter);
     int depth = Math.max(50, 4 * k);
     IndexSearcher searcher = searchers.acquire();
@@ -305,25 +292,6 @@ public final class EmbeddedStore implements MemoryStore {
   private static Memory restamp(Owner owner, Memory m) {
     return new Memory(m.id(), owner, m.scope(), m.kind(), m.text(), m.metadata(), m.provenance(), m.createdAt(),
         m.validFrom(), m.validTo(), m.expiresAt(), m.supersedes());
-  }
-
-  @Override
-  public int exportJsonl(Owner owner, Writer out) throws IOException {
-    List<Memory> all = search(scopeQuery(owner, Filter.NONE), Integer.MAX_VALUE);
-    for (Memory m : all) {
-      MemoryJsonl.write(m, out);
-    }
-    out.flush();
-    return all.size();
-  }
-
-  @Override
-  public int importJsonl(Owner owner, Reader in) throws IOException {
-    List<NewMemory> batch = MemoryJsonl.read(in);
-    if (!batch.isEmpty()) {
-      rememberAll(owner, batch);
-    }
-    return batch.size();
   }
 
   @Override

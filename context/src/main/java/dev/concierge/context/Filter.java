@@ -26,6 +26,17 @@ public record Filter(Set<String> scopes, Set<String> kinds, Instant from, Instan
     metadata = metadata == null ? Map.of() : Map.copyOf(metadata);
   }
 
+  /** As {@link #validate}, and the query and {@code k} of a recall under this filter. */
+  void validateRecall(String query, int k) {
+    if (query == null || query.isBlank()) {
+      throw new IllegalArgumentException("recall needs a query");
+    }
+    if (k < 1 || k > 1000) {
+      throw new IllegalArgumentException("k must be between 1 and 1000, not " + k);
+    }
+    validate();
+  }
+
   void validate() {
     scopes.forEach(NewMemory::validateScope);
     for (String k : kinds) {

@@ -17,7 +17,9 @@ import java.util.Optional;
  * {@link IllegalArgumentException} and writes nothing.
  */
 public interface MemoryStore extends AutoCloseable {
-  Memory remember(Owner owner, NewMemory memory) throws IOException;
+  default Memory remember(Owner owner, NewMemory memory) throws IOException {
+    return rememberAll(owner, List.of(memory)).get(0);
+  }
 
   /** Remembers several at once, atomically: all or none. */
   List<Memory> rememberAll(Owner owner, List<NewMemory> memories) throws IOException;
@@ -54,14 +56,27 @@ public interface MemoryStore extends AutoCloseable {
   /** Removes memories whose {@code expiresAt} has passed, for every owner; returns how many. */
   int expire() throws IOException;
 
-  /** Writes the owner's current memories as JSON lines; returns how many. */
-  int exportJsonl(Owner owner, Writer out) throws IOException;
+  /** Writes the owner's current memories as JSON lines, newest first; returns how many. */
+  default int exportJsonl(Owner owner, Writer out) throws IOException {
+    List<Memory> all = list(owner, Filter.NONE, Integer.MAX_VALUE);
+    for (Memory m : all) {
+      MemoryJsonl.write(m, out);
+    }
+    out.flush();
+    return all.size();
+  }
 
   /**
    * Reads JSON lines {@code {"text":..,"metadata":{..},"created_at":..,"kind":..,"scope":..}} and remembers them;
    * returns how many. A bad line stops the import before anything of it is written, naming the line.
    */
-  int importJsonl(Owner owner, Reader in) throws IOException;
+  default int importJsonl(Owner owner, Reader in) throws IOException {
+    List<NewMemory> batch = MemoryJsonl.read(in);
+    if (!batch.isEmpty()) {
+      rememberAll(owner, batch);
+    }
+    return batch.size();
+  }
 
   @Override
   void close() throws IOException;

@@ -1,8 +1,6 @@
 package dev.concierge.context;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import dev.concierge.protocol.Json;
 import java.io.IOException;
 import java.security.SecureRandom;
@@ -39,7 +37,7 @@ public final class PostgresStateStore implements StateStore {
   private final java.util.concurrent.atomic.AtomicLong published = new java.util.concurrent.atomic.AtomicLong();
 
   private final String url;
-  private final HikariDataSource pool;
+  private final PostgresDatabase db;
   private final String channel;
   private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
   private final Thread listener;
@@ -51,27 +49,18 @@ public final class PostgresStateStore implements StateStore {
 
   private PostgresStateStore(String jdbcUrl) throws IOException {
     this.url = jdbcUrl;
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setPoolName("concierge-state");
-    config.setMaximumPoolSize(6);
-    config.setMinimumIdle(1);
+    this.db = new PostgresDatabase(jdbcUrl, "concierge-state", 6);
     try {
-      this.pool = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw new IOException("cannot connect to the store at " + PostgresStore.redact(jdbcUrl), e);
-    }
-    try {
-      PostgresSchema.migrate(pool);
-      try (Connection c = pool.getConnection(); Statement st = c.createStatement();
-          ResultSet rs = st.executeQuery("SELECT current_schema()")) {
-        rs.next();
-        // NOTIFY reaches the whole database: the schema in the name keeps two deployments in one apart
-        this.channel = "\"concierge bus " + rs.getString(1).replace("\"", "") + "\"";
-      }
-    } catch (SQLException e) {
-      pool.close();
-      throw new IOException("cannot prepare the store: " + e.getMessage(), e);
+      // NOTIFY reaches the whole database: the schema in the name keeps two deployments in one apart
+      this.channel = "\"concierge bus " + db.work(c -> {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT current_schema()")) {
+          rs.next();
+          return rs.getString(1).replace("\"", "");
+        }
+      }) + "\"";
+    } catch (IOException e) {
+      db.close();
+      throw e;
     }
     this.listener = new Thread(this::listen, "concierge-state-listener");
     listener.setDaemon(true);
@@ -80,7 +69,7 @@ public final class PostgresStateStore implements StateStore {
 
   @Override
   public boolean createSession(SessionRecord session, int maxPerOwner) throws IOException {
-    return transaction(c -> {
+    return db.transaction(c -> {
       try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(hashtext(?))")) {
         lock.setString(1, session.owner());
         lock.execute();
@@ -108,7 +97,7 @@ public final class PostgresStateStore implements StateStore {
 
   @Override
   public Optional<SessionRecord> session(String owner, String id) throws IOException {
-    return work(c -> {
+    return db.work(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "SELECT data, last_seen FROM concierge_sessions WHERE owner = ? AND id = ?")) {
         st.setString(1, owner);
@@ -126,7 +115,7 @@ public final class PostgresStateStore implements StateStore {
 
   @Override
   public boolean saveSession(String owner, String id, ObjectNode data, long nowMillis) throws IOException {
-    return work(c -> {
+    return db.work(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "UPDATE concierge_sessions SET data = ?::jsonb, last_seen = ? WHERE owner = ? AND id = ?")) {
         st.setString(1, Json.write(data));
@@ -143,7 +132,7 @@ public final class PostgresStateStore implements StateStore {
     if (ids.isEmpty()) {
       return;
     }
-    work(c -> {
+    db.work(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "UPDATE concierge_sessions SET last_seen = greatest(last_seen, ?) WHERE id = ANY (?)")) {
         st.setObject(1, PostgresRows.time(Instant.ofEpochMilli(nowMillis)));
@@ -155,7 +144,7 @@ public final class PostgresStateStore implements StateStore {
 
   @Override
   public boolean deleteSession(String owner, String id) throws IOException {
-    return work(c -> {
+    return db.work(c -> {
       try (PreparedStatement st = c.prepareStatement(
           "DELETE FROM concierge_session_events WHERE owner = ? AND session = ?")) {
         st.setString(1, owner);
@@ -172,7 +161,7 @@ public final class PostgresStateStore implements StateStore {
 
   @Override
   public List<SessionRecord> expireSessions(long cutoffMillis) throws IOException {
-    return work(c -> {
+    return db.work(c -> {
       List<SessionRecord> gone = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement(
           "DELETE FROM concierge_sessions WHERE last_seen < ? RETURNING owner, id, data")) {
@@ -195,7 +184,7 @@ public final class PostgresStateStore implements StateStore {
 
   @Override
   public long appendEvent(String owner, String session, String body) throws IOException {
-    return work(c -> {
+    return db.work(c -> {
       try (PreparedStatement st = c.prepareStatement("INSERT INTO concierge_session_events (owner, session, body) "
           + "VALUES (?, ?, ?) RETURNING seq")) {
         st.setString(1, owner);
@@ -211,7 +200,7 @@ public final class PostgresStateStore implements StateStore {
 
   @Override
   public List<SessionEvent> eventsAfter(String owner, String session, long after, int limit) throws IOException {
-    return work(c -> {
+    return db.work(c -> {
       try (PreparedStatement st = c.prepareStatement("SELECT seq, body FROM concierge_session_events "
           + "WHERE owner = ? AND session = ? AND seq > ? ORDER BY seq LIMIT ?")) {
         st.setString(1, owner);
@@ -233,7 +222,7 @@ public final class PostgresStateStore implements StateStore {
   public byte[] secret(String name) throws IOException {
     byte[] fresh = new byte[32];
     new SecureRandom().nextBytes(fresh);
-    return work(c -> {
+    return db.work(c -> {
       try (PreparedStatement st = c.prepareStatement("INSERT INTO concierge_secrets (name, value) VALUES (?, ?) "
           + "ON CONFLICT (name) DO NOTHING")) {
         st.setString(1, name);
@@ -253,7 +242,7 @@ public final class PostgresStateStore implements StateStore {
   @Override
   public void publish(String topic, String message) throws IOException {
     String payload = topic + SEPARATOR + message;
-    work(c -> {
+    db.work(c -> {
       String notice = payload;
       if (payload.length() > MAX_NOTIFY_CHARS) { // NOTIFY carries at most 8000 bytes: the body goes in a row
         try (PreparedStatement st = c.prepareStatement(
@@ -282,7 +271,7 @@ public final class PostgresStateStore implements StateStore {
   /** The body of a message kept in {@code concierge_messages}, or {@code null} when it is gone. */
   private String stored(long id) {
     try {
-      return work(c -> {
+      return db.work(c -> {
         try (PreparedStatement st = c.prepareStatement("SELECT body FROM concierge_messages WHERE id = ?")) {
           st.setLong(1, id);
           try (ResultSet rs = st.executeQuery()) {
@@ -352,35 +341,7 @@ public final class PostgresStateStore implements StateStore {
   public void close() {
     closed = true;
     listener.interrupt();
-    pool.close();
+    db.close();
     listeners.clear();
-  }
-
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T work(Work<T> work) throws IOException {
-    try (Connection c = pool.getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw new IOException("the PostgreSQL store failed: " + e.getMessage(), e);
-    }
-  }
-
-  private <T> T transaction(Work<T> work) throws IOException {
-    return work(c -> {
-      c.setAutoCommit(false);
-      try {
-        T result = work.run(c);
-        c.commit();
-        return result;
-      } catch (SQLException | RuntimeException e) {
-        c.rollback();
-        throw e;
-      } finally {
-        c.setAutoCommit(true);
-      }
-    });
   }
 }

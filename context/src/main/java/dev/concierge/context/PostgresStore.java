@@ -1,11 +1,7 @@
 package dev.concierge.context;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,7 +38,7 @@ public final class PostgresStore implements MemoryStore {
   /** How many of owners' memory versions a node keeps indexed in memory (about 1.7 KB each with embeddings). */
   static final int DEFAULT_CACHED_ENTRIES = 250_000;
 
-  private final HikariDataSource pool;
+  private final PostgresDatabase db;
   private final Embedder embedder;
   private final Clock clock;
   private final double lexicalWeight;
@@ -71,27 +67,7 @@ public final class PostgresStore implements MemoryStore {
     this.clock = clock;
     this.lexicalWeight = lexicalWeight;
     this.cachedEntries = DEFAULT_CACHED_ENTRIES;
-    HikariConfig config = new HikariConfig();
-    config.setJdbcUrl(jdbcUrl);
-    config.setPoolName("concierge-store");
-    config.setMaximumPoolSize(8);
-    config.setMinimumIdle(1);
-    try {
-      this.pool = new HikariDataSource(config);
-    } catch (RuntimeException e) {
-      throw new IOException("cannot connect to the store at " + redact(jdbcUrl) + ": " + rootMessage(e), e);
-    }
-    try {
-      PostgresSchema.migrate(pool);
-    } catch (SQLException | IOException e) {
-      pool.close();
-      throw e instanceof IOException io ? io : new IOException("cannot prepare the store: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public Memory remember(Owner owner, NewMemory memory) throws IOException {
-    return rememberAll(owner, List.of(memory)).get(0);
+    this.db = new PostgresDatabase(jdbcUrl, "concierge-store", 8);
   }
 
   @Override
@@ -106,7 +82,7 @@ public final class PostgresStore implements MemoryStore {
           n.expiresAt() == null ? null : n.expiresAt().truncatedTo(ChronoUnit.MILLIS), null));
       vectors.add(embed(n.text()));
     }
-    return transaction(c -> {
+    return db.transaction(c -> {
       long seq = advance(c, owner, false);
       try (PreparedStatement st = c.prepareStatement(PostgresRows.INSERT)) {
         for (int i = 0; i < made.size(); i++) {
@@ -124,17 +100,11 @@ public final class PostgresStore implements MemoryStore {
 
   @Override
   public List<Hit> recall(Owner owner, String query, int k, Filter filter) throws IOException {
-    if (query == null || query.isBlank()) {
-      throw new IllegalArgumentException("recall needs a query");
-    }
-    if (k < 1 || k > 1000) {
-      throw new IllegalArgumentException("k must be between 1 and 1000, not " + k);
-    }
-    filter.validate();
+    filter.validateRecall(query, k);
     int depth = Math.max(50, 4 * k);
     Instant now = clock.instant();
     float[] semantic = embed(query);
-    return work(c -> {
+    return db.work(c -> {
       OwnerIndex index = index(c, owner);
       RankFusion<String> fused = new RankFusion<>();
       fused.add(lexical(c, owner, query, filter, now, depth, index), lexicalWeight);
@@ -230,7 +200,7 @@ public final class PostgresStore implements MemoryStore {
     if (id == null || id.isBlank()) {
       return Optional.empty();
     }
-    return work(c -> Optional.ofNullable(load(c, owner, List.of(id)).get(id)));
+    return db.work(c -> Optional.ofNullable(load(c, owner, List.of(id)).get(id)));
   }
 
   @Override
@@ -239,7 +209,7 @@ public final class PostgresStore implements MemoryStore {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be positive");
     }
-    return work(c -> select(c, owner, filter, limit));
+    return db.work(c -> select(c, owner, filter, limit));
   }
 
   private List<Memory> select(Connection c, Owner owner, Filter filter, int limit) throws SQLException {
@@ -263,7 +233,7 @@ public final class PostgresStore implements MemoryStore {
   @Override
   public Memory update(Owner owner, String id, String text, ObjectNode metadata) throws IOException {
     float[] vector = text == null || text.isBlank() ? null : embed(text);
-    return transaction(c -> {
+    return db.transaction(c -> {
       long seq = advance(c, owner, false);
       Memory old = null;
       String series = null;
@@ -305,7 +275,7 @@ public final class PostgresStore implements MemoryStore {
 
   @Override
   public DeletionReceipt forget(Owner owner, String id) throws IOException {
-    Removal removal = transaction(c -> {
+    Removal removal = db.transaction(c -> {
       advance(c, owner, true);
       List<Object> params = List.of(owner.key(), owner.key(), id == null ? "" : id);
       List<String> removed = delete(c, "owner = ? AND series = (SELECT series FROM concierge_memories "
@@ -323,7 +293,7 @@ public final class PostgresStore implements MemoryStore {
     filter.validate();
     Filter withHistory = new Filter(filter.scopes(), filter.kinds(), filter.from(), filter.to(), filter.metadata(),
         filter.server(), true);
-    Removal removal = transaction(c -> {
+    Removal removal = db.transaction(c -> {
       advance(c, owner, true);
       List<Object> params = new ArrayList<>();
       params.add(owner.key());
@@ -335,7 +305,7 @@ public final class PostgresStore implements MemoryStore {
 
   @Override
   public int expire() throws IOException {
-    Removal removal = transaction(c -> {
+    Removal removal = db.transaction(c -> {
       Set<String> owners = new LinkedHashSet<>();
       List<String> removed = new ArrayList<>();
       try (PreparedStatement st = c.prepareStatement(
@@ -410,7 +380,7 @@ public final class PostgresStore implements MemoryStore {
    * vacuum could remove everything the removal deleted.
    */
   private boolean vacuumAfter(long transaction) throws IOException {
-    return work(c -> {
+    return db.work(c -> {
       boolean clear = false;
       try (PreparedStatement older = c.prepareStatement("SELECT count(*) FROM pg_stat_activity "
           + "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL "
@@ -450,7 +420,7 @@ public final class PostgresStore implements MemoryStore {
    * term list, and vacuums the table. Costs a scan of every memory: run it on a schedule, not per forget.
    */
   public void compact() throws IOException {
-    work(c -> {
+    db.work(c -> {
       try (Statement st = c.createStatement()) {
         st.execute("REINDEX INDEX CONCURRENTLY concierge_memories_text");
         st.execute("VACUUM (INDEX_CLEANUP ON) concierge_memories");
@@ -461,7 +431,7 @@ public final class PostgresStore implements MemoryStore {
 
   @Override
   public List<Owner> owners() throws IOException {
-    return work(c -> {
+    return db.work(c -> {
       List<Owner> owners = new ArrayList<>();
       try (Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("SELECT DISTINCT tenant, user_name FROM concierge_memories")) {
@@ -480,7 +450,7 @@ public final class PostgresStore implements MemoryStore {
     for (Memory m : versions) {
       vectors.add(embed(m.text()));
     }
-    transaction(c -> {
+    db.transaction(c -> {
       long seq = advance(c, owner, false);
       try (PreparedStatement st = c.prepareStatement(PostgresRows.INSERT + " ON CONFLICT (owner, id) DO NOTHING")) {
         for (int i = 0; i < versions.size(); i++) {
@@ -500,27 +470,8 @@ public final class PostgresStore implements MemoryStore {
   }
 
   @Override
-  public int exportJsonl(Owner owner, Writer out) throws IOException {
-    List<Memory> all = work(c -> select(c, owner, Filter.NONE, Integer.MAX_VALUE));
-    for (Memory m : all) {
-      MemoryJsonl.write(m, out);
-    }
-    out.flush();
-    return all.size();
-  }
-
-  @Override
-  public int importJsonl(Owner owner, Reader in) throws IOException {
-    List<NewMemory> batch = MemoryJsonl.read(in);
-    if (!batch.isEmpty()) {
-      rememberAll(owner, batch);
-    }
-    return batch.size();
-  }
-
-  @Override
   public void close() {
-    pool.close();
+    db.close();
     synchronized (indexes) {
       indexes.clear();
     }
@@ -642,62 +593,4 @@ public final class PostgresStore implements MemoryStore {
     return embedder == null ? null : embedder.embed(text);
   }
 
-  private interface Work<T> {
-    T run(Connection c) throws SQLException;
-  }
-
-  private <T> T work(Work<T> work) throws IOException {
-    try (Connection c = pool.getConnection()) {
-      return work.run(c);
-    } catch (SQLException e) {
-      throw failure(e);
-    }
-  }
-
-  /**
-   * One transaction, committed before this returns; rolled back on any failure (an {@link IllegalArgumentException}
-   * from the work included, so bad input writes nothing). Deadlocks and serialization failures are retried.
-   */
-  private <T> T transaction(Work<T> work) throws IOException {
-    for (int attempt = 1; ; attempt++) {
-      try (Connection c = pool.getConnection()) {
-        c.setAutoCommit(false);
-        try {
-          T result = work.run(c);
-          c.commit();
-          return result;
-        } catch (SQLException | RuntimeException e) {
-          c.rollback();
-          throw e;
-        }
-      } catch (SQLException e) {
-        if (attempt < 3 && ("40001".equals(e.getSQLState()) || "40P01".equals(e.getSQLState()))) {
-          continue;
-        }
-        throw failure(e);
-      }
-    }
-  }
-
-  /** Bad text the database cannot hold is the caller's error; anything else is the store's. */
-  private static IOException failure(SQLException e) {
-    if ("22021".equals(e.getSQLState()) || "22P05".equals(e.getSQLState())) {
-      throw new IllegalArgumentException("the text or metadata holds characters the store cannot keep: "
-          + e.getMessage());
-    }
-    return new IOException("the PostgreSQL store failed: " + e.getMessage(), e);
-  }
-
-  /** A JDBC URL without its password, for messages. */
-  static String redact(String jdbcUrl) {
-    return jdbcUrl.replaceAll("(?i)(password=)[^&]*", "$1***");
-  }
-
-  private static String rootMessage(Throwable e) {
-    Throwable t = e;
-    while (t.getCause() != null) {
-      t = t.getCause();
-    }
-    return t.getMessage();
-  }
 }
