@@ -30,7 +30,8 @@ class GatewayCommandsIT {
         : NodePeers.dir().getParent().getParent();
   }
 
-  private static Path config(Path dir) throws Exception {
+  /** A servers.json with server-everything over stdio, in {@code dir}. */
+  static Path config(Path dir) throws Exception {
     var servers = Json.object();
     var everything = servers.putObject("mcpServers").putObject("everything");
     everything.put("command", NodePeers.node().toString());

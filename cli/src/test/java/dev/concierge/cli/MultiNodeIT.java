@@ -60,7 +60,7 @@ class MultiNodeIT {
   @Test
   void threeStatelessNodesLoseNothingWhenOneIsKilled() throws Exception {
     String database = TestPostgres.freshDatabase();
-    Path config = config();
+    Path config = GatewayCommandsIT.config(dir);
     List<URI> bases = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       bases.add(startNode(i, config, database));
@@ -166,7 +166,7 @@ class MultiNodeIT {
   @Test
   void aSessionStreamResumesOnAnotherNodeWithWhatItMissed() throws Exception {
     String database = TestPostgres.freshDatabase();
-    Path config = config();
+    Path config = GatewayCommandsIT.config(dir);
     List<URI> bases = List.of(startNode(0, config, database), startNode(1, config, database));
     try (RoundRobinProxy proxy = new RoundRobinProxy(bases)) {
       URI mcp = proxy.url("/mcp");
@@ -320,15 +320,5 @@ class MultiNodeIT {
     }
     throw new AssertionError("node " + index + " did not start: "
         + Files.readString(dir.resolve("node-" + index + "-stderr.txt")));
-  }
-
-  private Path config() throws Exception {
-    ObjectNode servers = Json.object();
-    ObjectNode everything = servers.putObject("mcpServers").putObject("everything");
-    everything.put("command", NodePeers.node().toString());
-    everything.putArray("args").add(EverythingServer.script().toString()).add("stdio");
-    Path file = dir.resolve("servers.json");
-    Files.writeString(file, Json.write(servers));
-    return file;
   }
 }
