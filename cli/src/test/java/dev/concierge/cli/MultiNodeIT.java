@@ -65,6 +65,10 @@ class MultiNodeIT {
     for (int i = 0; i < 3; i++) {
       bases.add(startNode(i, config, database));
     }
+    for (URI base : bases) { // each node reaches the shared store: an orchestrator may send it traffic
+      assertThat(http.send(HttpRequest.newBuilder(base.resolve("/readyz")).GET().build(),
+          HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
     try (RoundRobinProxy proxy = new RoundRobinProxy(bases)) {
       URI mcp = proxy.url("/mcp");
       ClientEvents legacyEvents = new ClientEvents();

@@ -338,6 +338,11 @@ public final class PostgresStateStore implements StateStore {
   }
 
   @Override
+  public void check() throws IOException {
+    db.work(c -> c.isValid(2));
+  }
+
+  @Override
   public void close() {
     closed = true;
     listener.interrupt();

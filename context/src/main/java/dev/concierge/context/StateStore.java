@@ -58,6 +58,9 @@ public interface StateStore extends AutoCloseable {
   /** Hears what is published on {@code topic}, on a thread of the store's, until the handle is closed. */
   AutoCloseable subscribe(String topic, Consumer<String> listener);
 
+  /** Throws when the store cannot be reached now (a node that cannot reach it should take no traffic). */
+  default void check() throws IOException {}
+
   @Override
   void close() throws IOException;
 }

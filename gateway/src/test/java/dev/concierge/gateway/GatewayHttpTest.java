@@ -90,6 +90,16 @@ class GatewayHttpTest {
   }
 
   @Test
+  void probesNeedNoTokenAndTellNothingElse() throws Exception {
+    for (String path : java.util.List.of("/healthz", "/readyz")) {
+      HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(gateway.url().resolve(path))
+          .header("Origin", "https://elsewhere.example").GET().build(), HttpResponse.BodyHandlers.ofString());
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.body()).isEqualTo("ok\n");
+    }
+  }
+
+  @Test
   void foreignHostOrOriginIsRefused() throws Exception {
     String body = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"server/discover\",\"params\":{" + MODERN_META + "}}";
     Map<String, String> evil = new java.util.HashMap<>(modernHeaders("server/discover", null));

@@ -26,6 +26,9 @@ import org.eclipse.jetty.util.Callback;
 public final class HttpFront extends Handler.Abstract {
   public static final String MCP_PATH = "/mcp";
   static final String METADATA_PATH = "/.well-known/oauth-protected-resource";
+  /** Liveness: the process serves HTTP. Readiness: and it reaches its state store. Neither tells anything else. */
+  static final String LIVE_PATH = "/healthz";
+  static final String READY_PATH = "/readyz";
 
   /**
    * @param maxBodyBytes largest request body accepted (413 beyond)
@@ -46,8 +49,10 @@ public final class HttpFront extends Handler.Abstract {
   private final AccessGuard guard;
   private final McpEndpoint mcp;
   private final LegacySseEndpoint sse;
+  private final ServerEngine engine;
 
   public HttpFront(ServerEngine engine, Authenticator authenticator, Settings settings) {
+    this.engine = engine;
     this.authenticator = authenticator;
     this.settings = settings;
     this.guard = new AccessGuard(settings.allowedHosts(), settings.allowedOrigins());
@@ -55,9 +60,28 @@ public final class HttpFront extends Handler.Abstract {
     this.sse = new LegacySseEndpoint(engine, settings.maxBodyBytes());
   }
 
+  private void health(String path, Response response, Callback callback) {
+    boolean ready = true;
+    if (path.equals(READY_PATH)) {
+      try {
+        engine.state().check();
+      } catch (java.io.IOException e) {
+        ready = false;
+      }
+    }
+    response.setStatus(ready ? 200 : 503);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain");
+    response.write(true, java.nio.ByteBuffer.wrap((ready ? "ok\n" : "store unreachable\n")
+        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)), callback);
+  }
+
   @Override
   public boolean handle(Request request, Response response, Callback callback) throws Exception {
     String path = Request.getPathInContext(request);
+    if (path.equals(LIVE_PATH) || path.equals(READY_PATH)) {
+      health(path, response, callback); // probes come from the orchestrator with its own Host: before the guard
+      return true;
+    }
     String origin = request.getHeaders().get(HttpHeader.ORIGIN);
     String refused = guard.check(request.getHeaders().get(HttpHeader.HOST), origin);
     if (refused != null) {
