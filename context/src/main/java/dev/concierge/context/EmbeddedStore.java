@@ -64,6 +64,11 @@ public final class EmbeddedStore implements MemoryStore {
   private final IndexWriter writer;
   private final SearcherManager searchers;
   private final Object writeLock = new Object();
+  /** Durability for single writes; see {@link WriteAheadLog}. */
+  private final WriteAheadLog wal;
+  private final java.util.concurrent.ScheduledExecutorService committer;
+  /** How long acknowledged writes may live in the log only (replayed after a crash) before an index commit. */
+  private static final long COMMIT_EVERY_MILLIS = 1000;
   private final double lexicalWeight;
 
   /** Opens (or creates) the store in {@code dir}; {@code embedder} {@code null} means lexical recall only. */
@@ -93,8 +98,70 @@ public final class EmbeddedStore implements MemoryStore {
     IndexWriterConfig config = new IndexWriterConfig(analyzer);
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     this.writer = new IndexWriter(directory, config);
-    writer.commit(); // an empty index is a valid, readable one from the start
+    this.wal = new WriteAheadLog(dir);
+    replay(wal.entries()); // what was acknowledged after the last commit before a crash
+    writer.commit(); // (also: an empty index is a valid, readable one from the start)
+    WriteAheadLog.delete(wal.rotate());
     this.searchers = new SearcherManager(writer, null);
+    this.committer = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "concierge-store-commit");
+      t.setDaemon(true);
+      return t;
+    });
+    committer.scheduleWithFixedDelay(this::commitInBackground, COMMIT_EVERY_MILLIS, COMMIT_EVERY_MILLIS,
+        java.util.concurrent.TimeUnit.MILLISECONDS);
+  }
+
+  /** Applies log entries again; each is an upsert by id, so an entry the index already holds changes nothing. */
+  private void replay(List<ObjectNode> entries) throws IOException {
+    for (ObjectNode entry : entries) {
+      for (com.fasterxml.jackson.databind.JsonNode version : entry.path("versions")) {
+        Memory m = WriteAheadLog.memory(version);
+        writer.updateDocument(new Term(MemoryDocuments.ID, m.id()), MemoryDocuments.toDocument(m,
+            version.path("series").asText(), WriteAheadLog.vector(version)));
+      }
+    }
+  }
+
+  /**
+   * Makes the log's writes part of an index commit and drops the log files that commit covers. Writers go on
+   * meanwhile: they append to the next file, which a later commit covers.
+   */
+  private void commitInBackground() {
+    try {
+      List<Path> covered;
+      synchronized (writeLock) {
+        if (!wal.dirty()) {
+          return;
+        }
+        covered = wal.rotate();
+      }
+      writer.commit();
+      WriteAheadLog.delete(covered);
+    } catch (IOException | RuntimeException e) {
+      System.getLogger(EmbeddedStore.class.getName()).log(System.Logger.Level.WARNING,
+          "background commit failed; the log keeps the writes: " + e);
+    }
+  }
+
+  /** Logs versions (one durable append) and adds them to the index; visible once the searcher refreshes. */
+  private void write(List<Memory> versions, List<String> series, List<float[]> vectors) throws IOException {
+    ObjectNode entry = dev.concierge.protocol.Json.object();
+    var logged = entry.putArray("versions");
+    for (int i = 0; i < versions.size(); i++) {
+      logged.add(WriteAheadLog.entry(versions.get(i), series.get(i), vectors.get(i)));
+    }
+    wal.append(entry);
+    for (int i = 0; i < versions.size(); i++) {
+      writer.updateDocument(new Term(MemoryDocuments.ID, versions.get(i).id()),
+          MemoryDocuments.toDocument(versions.get(i), series.get(i), vectors.get(i)));
+    }
+  }
+
+  /** Commits everything written so far and drops the log (before a removal, so no log entry can bring it back). */
+  private void checkpoint() throws IOException {
+    writer.commit();
+    WriteAheadLog.delete(wal.rotate());
   }
 
   private static void checkSchema(Path file) throws IOException {
@@ -115,17 +182,19 @@ public final class EmbeddedStore implements MemoryStore {
     memories.forEach(NewMemory::validate);
     Instant now = clock.instant();
     List<Memory> made = new ArrayList<>();
-    List<Document> docs = new ArrayList<>();
+    List<String> series = new ArrayList<>();
+    List<float[]> vectors = new ArrayList<>();
     for (NewMemory n : memories) {
       Memory m = new Memory(UUID.randomUUID().toString(), owner, n.scope(), n.kind(), n.text(), n.metadata(),
           n.provenance(), n.createdAt() == null ? now : n.createdAt(), now, null, n.expiresAt(), null);
       made.add(m);
-      docs.add(MemoryDocuments.toDocument(m, m.id(), embed(m.text())));
+      series.add(m.id());
+      vectors.add(embed(m.text()));
     }
     synchronized (writeLock) {
-      writer.addDocuments(docs);
-      commit();
+      write(made, series, vectors);
     }
+    searchers.maybeRefreshBlocking();
     return made;
   }
 
@@ -180,6 +249,7 @@ public final class EmbeddedStore implements MemoryStore {
 
   @Override
   public Memory update(Owner owner, String id, String text, ObjectNode metadata) throws IOException {
+    float[] freshVector = text == null || text.isBlank() ? null : embed(text);
     synchronized (writeLock) {
       Memory old = get(owner, id).filter(Memory::current).orElseThrow(() -> new IllegalArgumentException(
           "no current memory " + id));
@@ -192,10 +262,9 @@ public final class EmbeddedStore implements MemoryStore {
           old.provenance(), old.createdAt(), old.validFrom(), now, old.expiresAt(), old.supersedes());
       Memory fresh = new Memory(UUID.randomUUID().toString(), owner, next.scope(), next.kind(), next.text(),
           next.metadata(), next.provenance(), old.createdAt(), now, null, next.expiresAt(), old.id());
-      writer.updateDocument(new Term(MemoryDocuments.ID, old.id()),
-          MemoryDocuments.toDocument(closed, series, embed(closed.text())));
-      writer.addDocument(MemoryDocuments.toDocument(fresh, series, embed(fresh.text())));
-      commit();
+      write(List.of(closed, fresh), List.of(series, series), java.util.Arrays.asList(embed(closed.text()),
+          freshVector));
+      searchers.maybeRefreshBlocking();
       return fresh;
     }
   }
@@ -247,6 +316,7 @@ public final class EmbeddedStore implements MemoryStore {
       searchers.release(searcher);
     }
     if (!ids.isEmpty()) {
+      checkpoint();
       writer.deleteDocuments(q);
       writer.forceMergeDeletes(true);
       commit();
@@ -296,6 +366,16 @@ public final class EmbeddedStore implements MemoryStore {
 
   @Override
   public void close() throws IOException {
+    committer.shutdown(); // never interrupt a commit: Lucene's files would be closed under it
+    try {
+      committer.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    synchronized (writeLock) {
+      checkpoint();
+      wal.close();
+    }
     searchers.close();
     writer.close();
     directory.close();
@@ -409,10 +489,13 @@ public final class EmbeddedStore implements MemoryStore {
     searchers.maybeRefreshBlocking();
   }
 
-  /** For tests: whether the index holds any trace of a term in the text field (deleted or not). */
+  /** For tests: whether the index (deleted documents included) or the write-ahead log holds any trace of a term. */
   boolean indexContainsTerm(String term) throws IOException {
     try (DirectoryReader reader = DirectoryReader.open(directory)) {
-      return reader.docFreq(new Term(MemoryDocuments.TEXT, term)) > 0 || reader.maxDoc() != reader.numDocs();
+      if (reader.docFreq(new Term(MemoryDocuments.TEXT, term)) > 0 || reader.maxDoc() != reader.numDocs()) {
+        return true;
+      }
     }
+    return wal.entries().stream().anyMatch(e -> e.toString().contains(term));
   }
 }
