@@ -59,8 +59,8 @@ final class StoreCommand implements Runnable {
     }
   }
 
-  @Command(name = "compact", description = "PostgreSQL: rebuild the text index without blocking (drops the words of "
-      + "forgotten memories from its term list) and vacuum. Run it on a schedule, e.g. nightly.")
+  @Command(name = "compact", description = "PostgreSQL: rewrite the memories table into new files (VACUUM FULL), so "
+      + "no byte of a forgotten memory is left in its free space. Locks the table while it runs: schedule it.")
   static final class Compact implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -24,7 +24,8 @@ final class PostgresRows {
       + "prov_session, prov_client, created_at, valid_from, valid_to, expires_at, supersedes";
   /** The columns {@link #entry} reads, in its order. */
   static final String ENTRY_COLUMNS = "id, seq, scope, kind, created_at, expires_at, valid_to IS NULL, prov_server, "
-      + "metadata, body_tokens, embedding";
+      + "metadata, body_tokens, embedding, ARRAY(SELECT lexeme FROM unnest(tsv)), "
+      + "ARRAY(SELECT coalesce(cardinality(positions), 1) FROM unnest(tsv))";
   static final String INSERT = "INSERT INTO concierge_memories (owner, id, tenant, user_name, series, seq, scope, "
       + "kind, body, body_tokens, metadata, prov_server, prov_tool, prov_session, prov_client, created_at, valid_from, "
       + "valid_to, expires_at, supersedes, embedding) VALUES (?,?,?,?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?,?,?,?,?)";
@@ -68,9 +69,16 @@ final class PostgresRows {
   static OwnerIndex.Entry entry(ResultSet rs) throws SQLException {
     Instant expires = instant(rs, 6);
     byte[] vector = rs.getBytes(11);
+    String[] lexemes = (String[]) rs.getArray(12).getArray();
+    Integer[] counts = (Integer[]) rs.getArray(13).getArray();
+    int[] frequencies = new int[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      frequencies[i] = counts[i];
+    }
     return new OwnerIndex.Entry(rs.getString(1), rs.getString(3), rs.getString(4),
         instant(rs, 5).toEpochMilli(), expires == null ? Long.MAX_VALUE : expires.toEpochMilli(), rs.getBoolean(7),
-        rs.getString(8), scalarFields(rs.getString(9)), rs.getInt(10), vector == null ? null : floats(vector));
+        rs.getString(8), scalarFields(rs.getString(9)), rs.getInt(10), lexemes, frequencies,
+        vector == null ? null : floats(vector));
   }
 
   /**

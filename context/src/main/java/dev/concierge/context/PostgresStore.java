@@ -25,16 +25,13 @@ import java.util.UUID;
  * {@code concierge_memories} (schema in {@code postgres-v1.sql}); a write is one transaction, acknowledged after
  * commit. Any number of processes may open the same database.
  *
- * <p>Recall fuses, as the embedded store does, a lexical ranking — PostgreSQL's full-text search (english
- * configuration, GIN index) finds the matching rows and their term frequencies, scored as BM25 — with a semantic one,
- * the exact nearest neighbours among the owner's embeddings, which each node keeps in memory ({@link OwnerIndex}) and
- * refreshes from the rows written since it last looked. Neither needs a database extension. The owner is part of
- * every statement's {@code WHERE}; the other filters are too, and are applied before vectors are scored.
+ * <p>Recall fuses, as the embedded store does, a lexical ranking — BM25 over the text as PostgreSQL's full-text
+ * analysis ({@code english} configuration) made it, the row's {@code tsvector} — with a semantic one, the exact
+ * nearest neighbours among the owner's embeddings. Both run on the node, over its index of the owner's versions
+ * ({@link OwnerIndex}), which it refreshes from the rows written since it last looked; neither needs a database
+ * extension. The owner is part of every statement's {@code WHERE}, and the filters are applied before scoring.
  */
 public final class PostgresStore implements MemoryStore {
-  /** BM25's usual parameters, as Lucene's defaults in the embedded store. */
-  private static final double K1 = 1.2;
-  private static final double B = 0.75;
   /** How many of owners' memory versions a node keeps indexed in memory (about 1.7 KB each with embeddings). */
   static final int DEFAULT_CACHED_ENTRIES = 250_000;
 
@@ -107,7 +104,7 @@ public final class PostgresStore implements MemoryStore {
     return db.work(c -> {
       OwnerIndex index = index(c, owner);
       RankFusion<String> fused = new RankFusion<>();
-      fused.add(lexical(c, owner, query, filter, now, depth, index), lexicalWeight);
+      fused.add(lexical(c, query, filter, now, depth, index), lexicalWeight);
       if (semantic != null) {
         synchronized (index) {
           fused.add(index.nearest(semantic, filter, now, depth), 1.0);
@@ -127,11 +124,10 @@ public final class PostgresStore implements MemoryStore {
   }
 
   /**
-   * BM25 over the rows PostgreSQL's full-text search matches: the database finds them (GIN index, owner and filters
-   * in the same statement) with each query term's frequency; document frequencies are counted over that match set
-   * and collection statistics come from the owner's index, so scores are the owner's own, not the whole table's.
+   * BM25 over the owner's versions: the query is analysed by PostgreSQL (the {@code english} configuration the rows'
+   * {@code tsvector}s were made with), and scored against the node's index of those {@code tsvector}s.
    */
-  private List<String> lexical(Connection c, Owner owner, String query, Filter filter, Instant now, int depth,
+  private static List<String> lexical(Connection c, String query, Filter filter, Instant now, int depth,
       OwnerIndex index) throws SQLException {
     Map<String, Integer> terms = new LinkedHashMap<>();
     try (PreparedStatement st = c.prepareStatement(
@@ -146,53 +142,9 @@ public final class PostgresStore implements MemoryStore {
     if (terms.isEmpty()) {
       return List.of();
     }
-    StringBuilder tsquery = new StringBuilder();
-    for (String t : terms.keySet()) {
-      tsquery.append(tsquery.length() == 0 ? "" : " | ").append('\'')
-          .append(t.replace("\\", "\\\\").replace("'", "''")).append('\'');
-    }
-    List<Object> params = new ArrayList<>();
-    params.add(owner.key());
-    params.add(tsquery.toString());
-    params.add(terms.keySet().toArray(String[]::new));
-    String sql = "SELECT m.id, m.body_tokens, l.lexeme, coalesce(cardinality(l.positions), 1) "
-        + "FROM concierge_memories m CROSS JOIN LATERAL unnest(m.tsv) AS l "
-        + "WHERE m.owner = ? AND m.tsv @@ to_tsquery('simple', ?) AND l.lexeme = ANY (?) AND "
-        + PostgresRows.where(filter, now, params);
-    Map<String, Integer> lengths = new HashMap<>();
-    Map<String, Map<String, Integer>> frequencies = new HashMap<>();
-    Map<String, Integer> documentFrequency = new HashMap<>();
-    try (PreparedStatement st = c.prepareStatement(sql)) {
-      PostgresRows.bind(st, params);
-      try (ResultSet rs = st.executeQuery()) {
-        while (rs.next()) {
-          String id = rs.getString(1);
-          lengths.put(id, rs.getInt(2));
-          frequencies.computeIfAbsent(id, x -> new HashMap<>()).put(rs.getString(3), rs.getInt(4));
-          documentFrequency.merge(rs.getString(3), 1, Integer::sum);
-        }
-      }
-    }
-    double documents;
-    double averageLength;
     synchronized (index) {
-      documents = Math.max(index.size(), lengths.size());
-      averageLength = index.averageTokens();
+      return index.lexical(terms, filter, now, depth);
     }
-    Map<String, Double> scores = new HashMap<>();
-    frequencies.forEach((id, tf) -> {
-      double norm = K1 * (1 - B + B * lengths.get(id) / averageLength);
-      double score = 0;
-      for (Map.Entry<String, Integer> t : tf.entrySet()) {
-        double df = documentFrequency.get(t.getKey());
-        double idf = Math.log(1 + (documents - df + 0.5) / (df + 0.5));
-        score += terms.get(t.getKey()) * idf * t.getValue() * (K1 + 1) / (t.getValue() + norm);
-      }
-      scores.put(id, score);
-    });
-    return scores.entrySet().stream()
-        .sorted(Map.Entry.<String, Double>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-        .limit(depth).map(Map.Entry::getKey).toList();
   }
 
   @Override
@@ -344,11 +296,10 @@ public final class PostgresStore implements MemoryStore {
   }
 
   /**
-   * After a committed delete: VACUUM removes the dead row versions, TOAST chunks and index entries, so no row,
-   * vector or posting of the memory is left; every node's index of the owner is rebuilt at its next recall (the
-   * purge count moved). PostgreSQL cannot erase two things at once, and the receipt says so: the words themselves
-   * stay in the text index's term list (linked to no row) until {@link #compact} rebuilds it, and freed page space
-   * and the write-ahead log keep bytes until PostgreSQL reuses them.
+   * After a committed delete: VACUUM removes the dead row versions, their TOAST chunks and index entries (no index
+   * holds text), so no row, vector or text of the memory is reachable; every node's index of the owner is rebuilt at
+   * its next recall (the purge count moved). The receipt says what PostgreSQL still holds: bytes in freed page space
+   * and in the write-ahead log, until they are reused or {@link #compact} rewrites the table.
    */
   private DeletionReceipt receipt(Removal removal) throws IOException {
     List<String> remaining = new ArrayList<>();
@@ -411,19 +362,17 @@ public final class PostgresStore implements MemoryStore {
     }
   }
 
-  private static final List<String> RESIDUE = List.of(
-      "text index term list: the words, linked to no memory, until the next 'concierge store compact'",
-      "free space in database pages and the write-ahead log, until PostgreSQL reuses them");
+  private static final List<String> RESIDUE = List.of("bytes in freed space of database pages, until PostgreSQL "
+      + "reuses it or 'concierge store compact' rewrites the table; and in the write-ahead log until it is recycled");
 
   /**
-   * Rebuilds the text index without blocking reads or writes, which drops the words of forgotten memories from its
-   * term list, and vacuums the table. Costs a scan of every memory: run it on a schedule, not per forget.
+   * Rewrites the memories table and its indexes into new files ({@code VACUUM FULL}), so that no page of the store
+   * holds bytes of a forgotten memory. It locks the table while it runs (seconds per million memories): schedule it.
    */
   public void compact() throws IOException {
     db.work(c -> {
       try (Statement st = c.createStatement()) {
-        st.execute("REINDEX INDEX CONCURRENTLY concierge_memories_text");
-        st.execute("VACUUM (INDEX_CLEANUP ON) concierge_memories");
+        st.execute("VACUUM FULL concierge_memories");
       }
       return null;
     });

@@ -3,7 +3,9 @@
 -- store spans owners except expiry.
 
 -- One row per memory version. `seq` is the owner's generation at this row's last write (see concierge_owners);
--- `tsv` is the text index, `embedding` the vector (float32 little-endian; NULL when the store runs lexical-only).
+-- `tsv` is the text as PostgreSQL's full-text analysis makes it (what lexical recall scores), `embedding` the vector
+-- (float32 little-endian; NULL when the store runs lexical-only). No index holds either: no index entry outlives a
+-- forgotten memory.
 CREATE TABLE concierge_memories (
   owner        text        NOT NULL,
   id           text        NOT NULL,
@@ -29,7 +31,6 @@ CREATE TABLE concierge_memories (
   embedding    bytea,
   PRIMARY KEY (owner, id)
 );
-CREATE INDEX concierge_memories_text ON concierge_memories USING gin (tsv) WITH (fastupdate = off);
 CREATE INDEX concierge_memories_recent ON concierge_memories (owner, created_at DESC);
 CREATE INDEX concierge_memories_series ON concierge_memories (owner, series);
 CREATE INDEX concierge_memories_seq ON concierge_memories (owner, seq);
