@@ -65,7 +65,7 @@ final class Options {
     return o;
   }
 
-  private static int positive(String name, String value) {
+  static int positive(String name, String value) {
     try {
       int n = Integer.parseInt(value);
       if (n > 0) {

@@ -25,7 +25,8 @@ record Stats(int calls, int failed, double callsPerSec, double p50Ms, double p99
         rank(sorted, 0.99) / 1e6, firstError);
   }
 
-  private static long rank(long[] sorted, double p) {
+  /** The nearest-rank {@code p} percentile ({@code 0 < p <= 1}) of ascending values. */
+  static long rank(long[] sorted, double p) {
     return sorted[Math.max(0, (int) Math.ceil(p * sorted.length) - 1)];
   }
 }
