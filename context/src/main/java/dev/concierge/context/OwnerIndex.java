@@ -31,24 +31,13 @@ final class OwnerIndex {
   record Entry(String id, String scope, String kind, long createdAt, long expiresAt, boolean current, String server,
       Map<String, String> metadata, int tokens, String[] lexemes, int[] frequencies, float[] vector) {
 
-    boolean matches(Filter f, long now) {
-      return expiresAt > now
-          && (current || f.includeHistory())
-          && (f.scopes().isEmpty() || f.scopes().contains(scope))
-          && (f.kinds().isEmpty() || f.kinds().contains(kind))
-          && (f.from() == null || createdAt >= f.from().toEpochMilli())
-          && (f.to() == null || createdAt < f.to().toEpochMilli())
-          && (f.server() == null || f.server().equals(server))
-          && (f.metadata().isEmpty() || metadataMatches(f.metadata()));
-    }
-
     /** The same without its embedding, once the index holds the embedding in its own form. */
     Entry withoutVector() {
       return new Entry(id, scope, kind, createdAt, expiresAt, current, server, metadata, tokens, lexemes,
           frequencies, null);
     }
 
-    private boolean metadataMatches(Map<String, String> wanted) {
+    boolean metadataMatches(Map<String, String> wanted) {
       for (Map.Entry<String, String> e : wanted.entrySet()) {
         if (!e.getValue().equals(metadata.get(e.getKey()))) {
           return false;
@@ -79,6 +68,19 @@ final class OwnerIndex {
   private final List<Entry> entries = new ArrayList<>();
   private final Map<String, Integer> positions = new HashMap<>();
   private final Map<String, Postings> postings = new HashMap<>();
+  /*
+   * What filters and BM25 read per version, as columns: a scan over 100k versions that dereferenced one Entry each
+   * was bound by cache misses (about 20 ms at 100k of one owner); these arrays are read in order. Scope, kind and
+   * server are canonical instances of the few distinct strings, so comparing them touches no scattered memory.
+   */
+  private long[] expiresAt = new long[0];
+  private long[] createdAt = new long[0];
+  private int[] tokens = new int[0];
+  private String[] scopes = new String[0];
+  private String[] kinds = new String[0];
+  private String[] servers = new String[0];
+  private final java.util.BitSet current = new java.util.BitSet();
+  private final Map<String, String> canonical = new HashMap<>();
   /**
    * Every version's embedding, one after another (a scan reads memory in order), each component scaled to a byte:
    * the embeddings are unit vectors, so a component is in [-1, 1] and {@code round(127 x)} keeps its rank order for
@@ -111,11 +113,22 @@ final class OwnerIndex {
     Integer at = positions.get(e.id());
     if (at != null) {
       entries.set(at, e.withoutVector());
+      setColumns(at, e);
       return;
     }
     int doc = entries.size();
     positions.put(e.id(), doc);
     entries.add(e.withoutVector());
+    if (expiresAt.length == doc) {
+      int grown = Math.max(16, doc * 2);
+      expiresAt = Arrays.copyOf(expiresAt, grown);
+      createdAt = Arrays.copyOf(createdAt, grown);
+      tokens = Arrays.copyOf(tokens, grown);
+      scopes = Arrays.copyOf(scopes, grown);
+      kinds = Arrays.copyOf(kinds, grown);
+      servers = Arrays.copyOf(servers, grown);
+    }
+    setColumns(doc, e);
     totalTokens += e.tokens();
     for (int i = 0; i < e.lexemes().length; i++) {
       postings.computeIfAbsent(e.lexemes()[i], k -> new Postings()).add(doc, e.frequencies()[i]);
@@ -139,8 +152,34 @@ final class OwnerIndex {
     }
   }
 
+  private void setColumns(int doc, Entry e) {
+    expiresAt[doc] = e.expiresAt();
+    createdAt[doc] = e.createdAt();
+    tokens[doc] = e.tokens();
+    scopes[doc] = canonical(e.scope());
+    kinds[doc] = canonical(e.kind());
+    servers[doc] = canonical(e.server());
+    current.set(doc, e.current());
+  }
+
+  private String canonical(String value) {
+    return value == null ? null : canonical.computeIfAbsent(value, v -> v);
+  }
+
   int size() {
     return entries.size();
+  }
+
+  /** Whether version {@code doc} passes the filter at {@code now}; reads the columns, the entry only for metadata. */
+  private boolean passes(int doc, Filter f, long now) {
+    return expiresAt[doc] > now
+        && (f.includeHistory() || current.get(doc))
+        && (f.scopes().isEmpty() || f.scopes().contains(scopes[doc]))
+        && (f.kinds().isEmpty() || f.kinds().contains(kinds[doc]))
+        && (f.from() == null || createdAt[doc] >= f.from().toEpochMilli())
+        && (f.to() == null || createdAt[doc] < f.to().toEpochMilli())
+        && (f.server() == null || f.server().equals(servers[doc]))
+        && (f.metadata().isEmpty() || entries.get(doc).metadataMatches(f.metadata()));
   }
 
   /**
@@ -152,7 +191,7 @@ final class OwnerIndex {
     int n = entries.size();
     double averageLength = n == 0 ? 1 : Math.max(1, (double) totalTokens / n);
     double[] scores = new double[n];
-    byte[] passes = new byte[n]; // 0: not yet checked, 1: passes the filter, 2: does not
+    byte[] verdicts = new byte[n]; // 0: not yet checked, 1: passes the filter, 2: does not
     int[] touched = new int[16];
     int count = 0;
     for (Map.Entry<String, Integer> term : query.entrySet()) {
@@ -163,20 +202,20 @@ final class OwnerIndex {
       double idf = Math.log(1 + (n - p.size + 0.5) / (p.size + 0.5));
       for (int i = 0; i < p.size; i++) {
         int doc = p.docs[i];
-        if (passes[doc] == 0) {
-          passes[doc] = entries.get(doc).matches(filter, millis) ? (byte) 1 : (byte) 2;
-          if (passes[doc] == 1) {
+        if (verdicts[doc] == 0) {
+          verdicts[doc] = passes(doc, filter, millis) ? (byte) 1 : (byte) 2;
+          if (verdicts[doc] == 1) {
             if (count == touched.length) {
               touched = Arrays.copyOf(touched, count * 2);
             }
             touched[count++] = doc;
           }
         }
-        if (passes[doc] == 2) {
+        if (verdicts[doc] == 2) {
           continue;
         }
         double tf = p.frequencies[i];
-        double norm = K1 * (1 - B + B * entries.get(doc).tokens() / averageLength);
+        double norm = K1 * (1 - B + B * tokens[doc] / averageLength);
         scores[doc] += term.getValue() * idf * tf * (K1 + 1) / (tf + norm);
       }
     }
@@ -211,27 +250,35 @@ final class OwnerIndex {
       }
     }
     int keep = Math.max(depth * RESCORED, 400);
-    // candidates by sign agreement: a max-heap on distance, packed as distance << 32 | doc
-    PriorityQueue<Long> candidates = new PriorityQueue<>(java.util.Comparator.reverseOrder());
-    for (int doc = 0; doc < entries.size(); doc++) {
-      if (!embedded.get(doc) || !entries.get(doc).matches(filter, millis)) {
+    // Candidates by sign agreement, without a heap: every passing version's distance and a histogram of them, then
+    // the cut-off distance that keeps `keep` (ties at the cut-off in version order, as a sorted list would).
+    int n = entries.size();
+    int[] distances = new int[n];
+    int[] histogram = new int[words * 64 + 1];
+    for (int doc = 0; doc < n; doc++) {
+      if (!embedded.get(doc) || !passes(doc, filter, millis)) {
+        distances[doc] = -1;
         continue;
       }
       int distance = 0;
       for (int w = 0; w < words; w++) {
         distance += Long.bitCount(querySigns[w] ^ signs[doc * words + w]);
       }
-      long packed = ((long) distance << 32) | doc;
-      if (candidates.size() < keep) {
-        candidates.add(packed);
-      } else if (packed < candidates.peek()) {
-        candidates.poll();
-        candidates.add(packed);
-      }
+      distances[doc] = distance;
+      histogram[distance]++;
     }
+    int cutoff = 0;
+    int within = 0;
+    while (cutoff < histogram.length - 1 && within + histogram[cutoff] < keep) {
+      within += histogram[cutoff++];
+    }
+    int atCutoff = keep - within; // how many of the versions exactly at the cut-off distance still fit
     PriorityQueue<Map.Entry<Integer, Double>> best = new PriorityQueue<>(Map.Entry.comparingByValue());
-    for (long packed : candidates) {
-      int doc = (int) packed;
+    for (int doc = 0; doc < n; doc++) {
+      int distance = distances[doc];
+      if (distance < 0 || distance > cutoff || (distance == cutoff && atCutoff-- <= 0)) {
+        continue;
+      }
       double score = dot(query, vectors, doc * dimensions);
       if (best.size() < depth) {
         best.add(Map.entry(doc, score));
