@@ -3,6 +3,7 @@ package dev.concierge.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concierge.context.Embedder;
 import dev.concierge.context.Filter;
+import dev.concierge.context.Hit;
 import dev.concierge.context.MemoryStore;
 import dev.concierge.context.MiniLmEmbedder;
 import dev.concierge.context.NewMemory;
@@ -38,6 +39,7 @@ public final class StoreBench {
   /** Seeds of the memories that are not bulk-loaded, apart from every user's (whose seed is the user's number). */
   private static final long REMEMBER_SEED = -1;
   private static final long IMPORT_SEED = -2;
+  private static final long AFTER_REMEMBER_SEED = -3;
   private static final long QUERY_SEED = 7;
 
   private final StoreOptions options;
@@ -63,7 +65,8 @@ public final class StoreBench {
     for (int size : options.sizes) {
       results.add(bench.measure(size));
     }
-    System.out.print(new StoreReport(results, baselineHeap, options.k).render(String.join(" ", args)));
+    StoreReport report = new StoreReport(results, baselineHeap, options.k, options.store != null);
+    System.out.print(report.render(String.join(" ", args)));
     System.err.printf("store bench: done in %.1f min%n", (System.nanoTime() - started) / 60e9);
   }
 
@@ -94,6 +97,8 @@ public final class StoreBench {
     Latency recall;
     Latency embedAlone;
     Latency remember;
+    Latency afterRemember;
+    AtomicInteger missed = new AtomicInteger();
     double importPerSec;
     long heap;
     long resident;
@@ -111,6 +116,9 @@ public final class StoreBench {
       remember = Latency.measure(options.rememberWarmup, options.remembers,
           i -> store.remember(owner, SyntheticMemories.memory(REMEMBER_SEED, i)));
       System.err.printf("  remember p50 %.2f ms, p95 %.2f ms%n", remember.p50Ms(), remember.p95Ms());
+      afterRemember = recallAfterRemember(store, owner, missed);
+      System.err.printf("  recall right after a remember p50 %.2f ms, p95 %.2f ms%n", afterRemember.p50Ms(),
+          afterRemember.p95Ms());
       importPerSec = timeImport(store, owner(size, "importer"));
       System.err.printf("  importJsonl %.0f memories/s%n", importPerSec);
       heap = ProcessFigures.heapAfterGc();
@@ -124,8 +132,35 @@ public final class StoreBench {
     System.err.printf("  lexical recall p50 %.2f ms, p95 %.2f ms%n", lexical.p50Ms(), lexical.p95Ms());
     long bytes = where.bytesOnDisk();
     return new StoreResult(size, users, memoriesOf(measuredUser, size, users), loadedWith, loadAndClose[0],
-        loadAndClose[1], importPerSec, recall, lexical, remember, embedAlone, empty.get(), bytes, heap, resident,
+        loadAndClose[1], importPerSec, recall, lexical, remember, afterRemember, missed.get(), embedAlone, empty.get(),
+        bytes, heap, resident,
         ProcessFigures.loadAverage());
+  }
+
+  /**
+   * A recall made the moment a remember returned, asking for what was just remembered: what reading one's own write
+   * costs (the embedded store makes a write searchable in the background and a read that comes first waits for it).
+   * Counts the recalls whose top k missed that memory in {@code missed} (should be 0).
+   */
+  private Latency recallAfterRemember(MemoryStore store, Owner owner, AtomicInteger missed) throws Exception {
+    long[] nanos = new long[options.remembers];
+    for (int i = -options.rememberWarmup; i < options.remembers; i++) {
+      NewMemory memory = SyntheticMemories.memory(AFTER_REMEMBER_SEED, i);
+      String id = store.remember(owner, memory).id();
+      long t0 = System.nanoTime();
+      List<Hit> hits = store.recall(owner, memory.text(), options.k, Filter.NONE);
+      long took = System.nanoTime() - t0;
+      if (i >= 0) {
+        nanos[i] = took;
+        // (a synthetic text can repeat: k hits of the very same text are not a miss)
+        boolean duplicates = hits.size() == options.k
+            && hits.stream().allMatch(h -> h.memory().text().equals(memory.text()));
+        if (!duplicates && hits.stream().noneMatch(h -> h.memory().id().equals(id))) {
+          missed.incrementAndGet();
+        }
+      }
+    }
+    return Latency.of(nanos);
   }
 
   /**

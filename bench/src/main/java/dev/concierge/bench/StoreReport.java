@@ -7,19 +7,24 @@ import java.util.Optional;
 
 /** Renders {@link StoreBench}'s results as Markdown: sizes and throughput, latencies, and the issue's targets. */
 final class StoreReport {
+  /** The context-store issue's targets, for the embedded store. */
   static final double RECALL_P95_TARGET_MS = 10;
   static final double REMEMBER_P95_TARGET_MS = 20;
+  /** The distributed-mode issue's recall target on PostgreSQL (it sets none for remember). */
+  static final double DATABASE_RECALL_P95_TARGET_MS = 25;
   /** The search p95 mem0 reports for itself; the issue asks for our recall p95 as a ratio of it. */
   static final double MEM0_SEARCH_P95_MS = 200;
 
   private final List<StoreResult> results;
   private final long baselineHeap;
   private final int k;
+  private final boolean database;
 
-  StoreReport(List<StoreResult> results, long baselineHeap, int k) {
+  StoreReport(List<StoreResult> results, long baselineHeap, int k, boolean database) {
     this.results = results;
     this.baselineHeap = baselineHeap;
     this.k = k;
+    this.database = database;
   }
 
   String render(String args) {
@@ -40,12 +45,16 @@ final class StoreReport {
         megabytes(baselineHeap)));
     md.append("Latency in ms, p50 / p95 (nearest rank), one call at a time; recall k = ").append(k)
         .append(", query embedded by all-MiniLM-L6-v2 (not in lexical-only mode); remember embeds its text too:\n\n")
-        .append("| memories | recall (hybrid) | recall (lexical only) | remember | MiniLM embed alone | recall p95 /"
-            + " mem0 search p95 (200 ms) |\n|---:|---:|---:|---:|---:|---:|\n");
+        .append("| memories | recall (hybrid) | recall (lexical only) | remember | recall right after a remember"
+            + " | MiniLM embed alone | recall p95 / mem0 search p95 (200 ms) |\n|---:|---:|---:|---:|---:|---:|---:|\n");
     for (StoreResult r : results) {
-      md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %.3f× |%n", r.memories(), pair(r.recall()),
-          pair(r.lexicalRecall()), pair(r.remember()), pair(r.embedAlone()), r.recall().p95Ms() / MEM0_SEARCH_P95_MS));
+      md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %.3f× |%n", r.memories(),
+          pair(r.recall()), pair(r.lexicalRecall()), pair(r.remember()), pair(r.recallAfterRemember()),
+          pair(r.embedAlone()), r.recall().p95Ms() / MEM0_SEARCH_P95_MS));
     }
+    results.stream().filter(r -> r.missedOwnWrites() > 0).forEach(r -> md.append(String.format(Locale.ROOT,
+        "%n%,d memories: %d of %d recalls right after a remember did not find the memory just remembered.%n",
+        r.memories(), r.missedOwnWrites(), r.recallAfterRemember().calls())));
     results.stream().filter(r -> r.emptyRecalls() > 0).forEach(r -> md.append(String.format(Locale.ROOT,
         "%n%,d memories: %d of %d recalls found nothing.%n", r.memories(), r.emptyRecalls(), r.recall().calls())));
     md.append("\n").append(targets());
@@ -58,11 +67,12 @@ final class StoreReport {
         .max((a, b) -> Integer.compare(a.memories(), b.memories()));
     Optional<StoreResult> largest = results.stream().filter(r -> r.users() > 1)
         .max((a, b) -> Integer.compare(a.memories(), b.memories()));
+    double recallGoal = database ? DATABASE_RECALL_P95_TARGET_MS : RECALL_P95_TARGET_MS;
     oneUser.ifPresent(r -> target(md, String.format(Locale.ROOT, "recall p95 ≤ %.0f ms, %,d memories of one user",
-        RECALL_P95_TARGET_MS, r.memories()), r.recall().p95Ms(), RECALL_P95_TARGET_MS));
+        recallGoal, r.memories()), r.recall().p95Ms(), recallGoal));
     largest.ifPresent(r -> target(md, String.format(Locale.ROOT, "recall p95 ≤ %.0f ms, %,d memories in all",
-        RECALL_P95_TARGET_MS, r.memories()), r.recall().p95Ms(), RECALL_P95_TARGET_MS));
-    for (StoreResult r : results) {
+        recallGoal, r.memories()), r.recall().p95Ms(), recallGoal));
+    for (StoreResult r : database ? List.<StoreResult>of() : results) {
       target(md, String.format(Locale.ROOT, "remember p95 ≤ %.0f ms, %,d memories", REMEMBER_P95_TARGET_MS,
           r.memories()), r.remember().p95Ms(), REMEMBER_P95_TARGET_MS);
     }

@@ -13,6 +13,8 @@ package dev.concierge.bench;
  * @param recall k-nearest recall, lexical and semantic, query embedding included
  * @param lexicalRecall recall with the store opened without an embedder
  * @param remember one {@code remember} at a time, embedding and durable write included
+ * @param recallAfterRemember a recall for what was just remembered, made as soon as the remember returned
+ * @param missedOwnWrites such recalls whose top k did not hold that memory (should be 0)
  * @param embedAlone the real model on the same texts as {@code remember}, without the store
  * @param emptyRecalls timed recalls that found nothing (a sanity check: should be 0)
  * @param bytesOnDisk size of the store's files after the run, or -1 when not a directory
@@ -22,7 +24,7 @@ package dev.concierge.bench;
  */
 record StoreResult(int memories, int users, int measuredUserMemories, String loadedWith, double loadSeconds,
     double closeSeconds, double importPerSec, Latency recall, Latency lexicalRecall, Latency remember,
-    Latency embedAlone, int emptyRecalls, long bytesOnDisk, long heapBytes, long residentBytes, String loadAverage) {
+    Latency recallAfterRemember, int missedOwnWrites, Latency embedAlone, int emptyRecalls, long bytesOnDisk, long heapBytes, long residentBytes, String loadAverage) {
 
   double loadPerSec() {
     return memories / loadSeconds;

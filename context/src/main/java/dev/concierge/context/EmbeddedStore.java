@@ -34,13 +34,16 @@ import org.apache.lucene.search.Sort;
 import org.apache.lucene.search.SortField;
 import org.apache.lucene.search.TermQuery;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
+import org.apache.lucene.store.NRTCachingDirectory;
 
 /**
  * The default store: one directory holding a Lucene index in which every memory version is one document — record,
- * BM25 text index and HNSW vector together, so a write is one atomic, durable commit (a memory whose
- * {@code remember} returned survives {@code kill -9}) and a forget can be proven: the segments that held it are
- * rewritten without it before the receipt is issued.
+ * BM25 text index and HNSW vector together. A write is durable once its line in the {@link WriteAheadLog} is synced
+ * (a memory whose {@code remember} returned survives {@code kill -9}), and recallable by any call that starts after
+ * it returned ({@link #fresh()}); a forget can be proven: the segments that held it are rewritten without it before
+ * the receipt is issued.
  *
  * <p>Recall fuses a lexical ranking (BM25 over English-analysed text) and, with an {@link Embedder}, a semantic one
  * (nearest neighbours of the query's embedding) by reciprocal rank fusion. The owner, current-version, expiry and
@@ -60,9 +63,14 @@ public final class EmbeddedStore implements MemoryStore {
   private final Embedder embedder;
   private final Clock clock;
   private final Analyzer analyzer = new EnglishAnalyzer();
-  private final FSDirectory directory;
+  private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  /** Writes added to the index so far, and how many of them the searchers show; see {@link #fresh()}. */
+  private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong visible = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicBoolean refreshQueued =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private final Object writeLock = new Object();
   /** Durability for single writes; see {@link WriteAheadLog}. */
   private final WriteAheadLog wal;
@@ -94,8 +102,13 @@ public final class EmbeddedStore implements MemoryStore {
     this.clock = clock;
     Files.createDirectories(dir);
     checkSchema(dir.resolve(SCHEMA_FILE));
-    this.directory = FSDirectory.open(dir.resolve("memories"));
+    // Segments flushed for searching (not yet committed) stay in memory up to a bound instead of becoming files at
+    // once; the commit writes and syncs them.
+    this.directory = new NRTCachingDirectory(FSDirectory.open(dir.resolve("memories")), 5, 64);
     IndexWriterConfig config = new IndexWriterConfig(analyzer);
+    // Lucene merges small segments while a reader is opened (waiting up to 500 ms by default): with a refresh per
+    // write that put merges — graph rebuilds included — on a reader's path. Merges run in the background instead.
+    config.setMaxFullFlushMergeWaitMillis(0);
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     this.writer = new IndexWriter(directory, config);
     this.wal = new WriteAheadLog(dir);
@@ -156,6 +169,45 @@ public final class EmbeddedStore implements MemoryStore {
       writer.updateDocument(new Term(MemoryDocuments.ID, versions.get(i).id()),
           MemoryDocuments.toDocument(versions.get(i), series.get(i), vectors.get(i)));
     }
+    written.incrementAndGet();
+    refreshSoon();
+  }
+
+  /**
+   * A searcher that shows every write whose call has returned. A write does not wait for Lucene to turn it into a
+   * searchable segment (that was most of a remember's time, and its slowest part); the refresh starts in the
+   * background at once, and a read that comes before it has finished waits for it (or does it) here. So a memory is
+   * recallable as soon as remember returns, and a run of writes shares one refresh.
+   */
+  private IndexSearcher fresh() throws IOException {
+    refreshIfStale();
+    return searchers.acquire();
+  }
+
+  private void refreshIfStale() throws IOException {
+    long wanted = written.get();
+    if (visible.get() < wanted) {
+      searchers.maybeRefreshBlocking(); // shows at least every write counted in `wanted`
+      visible.accumulateAndGet(wanted, Math::max);
+    }
+  }
+
+  private void refreshSoon() {
+    if (!refreshQueued.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      committer.execute(() -> {
+        refreshQueued.set(false);
+        try {
+          refreshIfStale();
+        } catch (IOException | RuntimeException e) { // a reader refreshes for itself
+          System.getLogger(EmbeddedStore.class.getName()).log(System.Logger.Level.DEBUG, "refresh failed: " + e);
+        }
+      });
+    } catch (java.util.concurrent.RejectedExecutionException closing) {
+      refreshQueued.set(false); // the store is closing; a reader (if any) refreshes for itself
+    }
   }
 
   /** Commits everything written so far and drops the log (before a removal, so no log entry can bring it back). */
@@ -194,7 +246,6 @@ public final class EmbeddedStore implements MemoryStore {
     synchronized (writeLock) {
       write(made, series, vectors);
     }
-    searchers.maybeRefreshBlocking();
     return made;
   }
 
@@ -203,7 +254,7 @@ public final class EmbeddedStore implements MemoryStore {
     filter.validateRecall(query, k);
     Query scope = scopeQuery(owner, filter);
     int depth = Math.max(50, 4 * k);
-    IndexSearcher searcher = searchers.acquire();
+    IndexSearcher searcher = fresh();
     try {
       RankFusion<Integer> fused = new RankFusion<>();
       Query lexical = lexicalQuery(query, scope);
@@ -264,7 +315,6 @@ public final class EmbeddedStore implements MemoryStore {
           next.metadata(), next.provenance(), old.createdAt(), now, null, next.expiresAt(), old.id());
       write(List.of(closed, fresh), List.of(series, series), java.util.Arrays.asList(embed(closed.text()),
           freshVector));
-      searchers.maybeRefreshBlocking();
       return fresh;
     }
   }
@@ -307,7 +357,7 @@ public final class EmbeddedStore implements MemoryStore {
    */
   private DeletionReceipt purge(Query q) throws IOException {
     List<String> ids = new ArrayList<>();
-    IndexSearcher searcher = searchers.acquire();
+    IndexSearcher searcher = fresh();
     try {
       for (ScoreDoc sd : searcher.search(q, Math.max(1, searcher.getIndexReader().maxDoc())).scoreDocs) {
         ids.add(searcher.storedFields().document(sd.doc).get(MemoryDocuments.ID));
@@ -330,7 +380,7 @@ public final class EmbeddedStore implements MemoryStore {
   @Override
   public List<Owner> owners() throws IOException {
     List<Owner> owners = new ArrayList<>();
-    IndexSearcher searcher = searchers.acquire();
+    IndexSearcher searcher = fresh();
     try {
       org.apache.lucene.index.Terms terms = org.apache.lucene.index.MultiTerms.getTerms(searcher.getIndexReader(),
           MemoryDocuments.OWNER);
@@ -445,7 +495,7 @@ public final class EmbeddedStore implements MemoryStore {
   }
 
   private String seriesOf(Owner owner, String id) throws IOException {
-    IndexSearcher searcher = searchers.acquire();
+    IndexSearcher searcher = fresh();
     try {
       TopDocs top = searcher.search(idQuery(owner, id), 1);
       return top.scoreDocs.length == 0 ? null
@@ -457,7 +507,7 @@ public final class EmbeddedStore implements MemoryStore {
 
   /** Newest first. */
   private List<Memory> search(Query q, int limit) throws IOException {
-    IndexSearcher searcher = searchers.acquire();
+    IndexSearcher searcher = fresh();
     try {
       int n = Math.max(1, Math.min(limit, searcher.getIndexReader().maxDoc()));
       TopDocs top = searcher.search(q, n, new Sort(new SortField(MemoryDocuments.CREATED, SortField.Type.LONG, true)));
