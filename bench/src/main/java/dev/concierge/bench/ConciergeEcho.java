@@ -1,10 +1,17 @@
 package dev.concierge.bench;
 
+import dev.concierge.client.CallContext;
 import dev.concierge.client.MultiServerMCPClient;
 import dev.concierge.client.ServerConfig;
 import dev.concierge.client.ServerStatus;
+import dev.concierge.protocol.Json;
+import dev.concierge.protocol.model.CallToolResult;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Concierge's {@link MultiServerMCPClient} with one server, called the way an application would: name plus a map. */
 final class ConciergeEcho implements EchoClient {
@@ -35,6 +42,12 @@ final class ConciergeEcho implements EchoClient {
     return new ConciergeEcho(ServerConfig.http("everything", url).prefix("").protocol(protocol).build());
   }
 
+  /** The same, sending {@code token} as a bearer token: a gateway node started with {@code --auth local}. */
+  static ConciergeEcho http(String url, String protocol, String token) {
+    return new ConciergeEcho(ServerConfig.http("everything", url).prefix("").protocol(protocol)
+        .header("Authorization", "Bearer " + token).build());
+  }
+
   /** The version the client agreed with the server. */
   String protocolVersion() {
     return protocolVersion;
@@ -43,6 +56,21 @@ final class ConciergeEcho implements EchoClient {
   @Override
   public void echo(String message) {
     EchoClient.check(message, client.callTool("echo", Map.of("message", message)).text());
+  }
+
+  /**
+   * One echo that fails rather than hangs: the client's own deadline, and a hard bound a second later in case the
+   * client missed it (which then counts as a hang: the exception is a {@link TimeoutException}).
+   */
+  void echo(String message, Duration timeout) throws Exception {
+    CompletableFuture<CallToolResult> call = client.callToolAsync("echo", Json.object().put("message", message),
+        CallContext.EMPTY, timeout);
+    try {
+      EchoClient.check(message, call.get(timeout.toMillis() + 1000, TimeUnit.MILLISECONDS).text());
+    } catch (TimeoutException e) {
+      call.cancel(true);
+      throw e;
+    }
   }
 
   @Override

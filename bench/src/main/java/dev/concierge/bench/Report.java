@@ -96,7 +96,7 @@ final class Report {
   }
 
   /** Failed calls are left out of the figures; say so, with the first error, under the table. */
-  private static void failures(StringBuilder md, String what, Stats s) {
+  static void failures(StringBuilder md, String what, Stats s) {
     if (s.failed() > 0) {
       md.append("\n").append(what).append(": ").append(s.failed()).append(" calls failed, first with `")
           .append(String.valueOf(s.firstError()).replace('`', '\'')).append("`; figures count successful calls only.\n");
