@@ -271,7 +271,7 @@ public final class ServerEngine {
     JsonRpcNotification n = new JsonRpcNotification(method, Json.object());
     for (DownstreamSession s : sessions.all()) {
       if (audience.test(s.principal())) {
-        s.sendOnStream(n);
+        deliver(s, n);
       }
     }
     listens.listChanged(method, audience);
@@ -282,18 +282,28 @@ public final class ServerEngine {
     JsonRpcNotification n = new JsonRpcNotification(McpMethods.NOTIFICATION_RESOURCES_UPDATED,
         Json.object().put("uri", uri));
     for (DownstreamSession s : sessions.all()) {
-      if (s.subscriptions().contains(uri) && audience.test(s.principal()) && !s.sendOnStream(n)) {
-        // subscribed through this node, but its stream is held by another: pass it on
-        ObjectNode note = Json.object().put("session", s.id());
-        note.set("message", n.toJson());
-        try {
-          state.publish(MESSAGE_TOPIC, Json.write(note));
-        } catch (IOException e) {
-          LOG.log(System.Logger.Level.WARNING, "could not pass a resource update on: " + e.getMessage());
-        }
+      if (s.subscriptions().contains(uri) && audience.test(s.principal())) {
+        deliver(s, n);
       }
     }
     listens.resourceUpdated(uri, audience);
+  }
+
+  /**
+   * Writes a notification on the session's GET stream; when another node holds that stream (the session's requests
+   * came through this node too), passes it on to that node through the state store.
+   */
+  private void deliver(DownstreamSession s, JsonRpcNotification n) {
+    if (s.sendOnStream(n)) {
+      return;
+    }
+    ObjectNode note = Json.object().put("session", s.id());
+    note.set("message", n.toJson());
+    try {
+      state.publish(MESSAGE_TOPIC, Json.write(note));
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not pass " + n.method() + " on: " + e.getMessage());
+    }
   }
 
   /** Periodic housekeeping: closes idle sessions, abandons requests whose client never answered. */
