@@ -109,6 +109,11 @@ public final class EmbeddedStore implements MemoryStore {
     // Lucene merges small segments while a reader is opened (waiting up to 500 ms by default): with a refresh per
     // write that put merges — graph rebuilds included — on a reader's path. Merges run in the background instead.
     config.setMaxFullFlushMergeWaitMillis(0);
+    // A forget rewrites every segment that holds a deleted document, however few it holds: Lucene's default leaves
+    // segments under 10% deleted alone, and their files would keep the forgotten text.
+    org.apache.lucene.index.TieredMergePolicy merges = new org.apache.lucene.index.TieredMergePolicy();
+    merges.setForceMergeDeletesPctAllowed(0);
+    config.setMergePolicy(merges);
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     this.writer = new IndexWriter(directory, config);
     this.wal = new WriteAheadLog(dir);
@@ -368,7 +373,11 @@ public final class EmbeddedStore implements MemoryStore {
     if (!ids.isEmpty()) {
       checkpoint();
       writer.deleteDocuments(q);
-      writer.forceMergeDeletes(true);
+      // A merge that was already running when the deletes came carries them into its result as deleted documents:
+      // merge again until no segment holds one.
+      for (int round = 0; round < 10 && writer.hasDeletions(); round++) {
+        writer.forceMergeDeletes(true);
+      }
       commit();
       writer.deleteUnusedFiles();
     }

@@ -153,6 +153,20 @@ abstract class MemoryStoreContract {
   }
 
   @Test
+  void aMemoryForgottenAmongManyLeavesNoTrace() throws Exception {
+    List<NewMemory> many = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      many.add(NewMemory.of("routine note number " + i + " about the weekly groceries"));
+    }
+    many.add(NewMemory.of("my locker combination is qv5512"));
+    List<Memory> written = store.rememberAll(ALICE, many); // one write: the same segment, page or batch
+    store.remember(ALICE, NewMemory.of("a later note about the garden"));
+    store.forget(ALICE, written.get(written.size() - 1).id());
+    assertThat(holdsTrace("qv5512")).isFalse();
+    assertThat(store.list(ALICE, Filter.NONE, 500)).hasSize(201);
+  }
+
+  @Test
   void expiredMemoriesVanishFromRecallAndAreRemovedByExpire() throws Exception {
     store.remember(ALICE, NewMemory.of("temporary door code 4411").withExpiresAt(clock.instant().plusSeconds(60)));
     store.remember(ALICE, NewMemory.of("permanent door code 1234"));
