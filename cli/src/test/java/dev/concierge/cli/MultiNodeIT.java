@@ -203,10 +203,34 @@ class MultiNodeIT {
         post(mcp, session, request(9, "ping", Json.object()));
       }
       java.util.concurrent.BlockingQueue<String> resumed = new java.util.concurrent.LinkedBlockingQueue<>();
+      int resumedOn = proxy.nextNode();
       CompletableFuture<?> again = openStream(mcp, session, priming.substring(4), resumed);
       assertThat(next(resumed, "id: " + updateId)).isEqualTo("id: " + updateId);
       assertThat(next(resumed, "data: ")).contains("notifications/resources/updated");
+
+      // The node holding the stream (and so the upstream subscription) dies. The client resumes on the survivor,
+      // which subscribes its own upstream: updates keep coming. At most one could be a replay of what the dead node
+      // logged after the last id read here (updates come every 5 s), so two must arrive.
+      String lastSeen = updateId;
+      for (String line; (line = resumed.poll()) != null; ) {
+        if (line.startsWith("id: ")) {
+          lastSeen = line.substring(4);
+        }
+      }
+      Process victim = nodes.get(resumedOn);
+      List<ProcessHandle> orphans = victim.descendants().toList();
+      victim.destroyForcibly();
+      assertThat(victim.waitFor(10, TimeUnit.SECONDS)).isTrue();
+      orphans.forEach(ProcessHandle::destroyForcibly);
       again.cancel(true);
+      java.util.concurrent.BlockingQueue<String> survivor = new java.util.concurrent.LinkedBlockingQueue<>();
+      CompletableFuture<?> last = openStream(mcp, session, lastSeen, survivor);
+      for (int updates = 0; updates < 2; ) {
+        if (next(survivor, "data: ").contains("notifications/resources/updated")) {
+          updates++;
+        }
+      }
+      last.cancel(true);
     }
   }
 

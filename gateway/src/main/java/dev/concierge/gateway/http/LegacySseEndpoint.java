@@ -100,7 +100,7 @@ final class LegacySseEndpoint {
       ServerEngine.Initialized done = engine.initialize(connection.principal, rpc, true);
       if (done.session() != null) {
         connection.session = done.session();
-        done.session().attachStream(connection::send);
+        engine.attachStream(done.session(), connection::send);
       }
       connection.send(done.response());
       return;

@@ -218,7 +218,7 @@ final class McpEndpoint {
     java.util.function.Consumer<JsonRpcMessage> sink = stream::send;
     if (resumeAfter > 0) {
       engine.takeOverStream(session, sink); // the client reconnected: this connection replaces the broken one
-    } else if (!session.attachStream(sink)) {
+    } else if (!engine.attachStream(session, sink)) {
       releaseStream(principal);
       Http.error(response, callback, 409, null, ErrorCodes.INVALID_REQUEST, "This session already has a GET stream");
       return;

@@ -25,6 +25,13 @@ public final class DownstreamSession {
   private volatile String logLevel;
   private volatile long lastSeenMillis;
   private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
+  /** The subscriptions this node asked its upstreams for on this session's behalf (node-local, never stored). */
+  private final Set<String> subscribedHere = new java.util.HashSet<>();
+  /**
+   * Whether this node holds the session's stream: set when one is attached here, cleared when another node takes it
+   * over — not when the connection merely breaks, since the client may come back here.
+   */
+  private boolean streamHere;
   private final Map<RequestId, Exchange> inFlight = new ConcurrentHashMap<>();
   private final Map<RequestId, CompletableFuture<ObjectNode>> questions = new ConcurrentHashMap<>();
   private final AtomicLong nextQuestion = new AtomicLong(1);
@@ -102,18 +109,38 @@ public final class DownstreamSession {
       return false;
     }
     stream = sink;
+    streamHere = true;
     return true;
   }
 
   /** Attaches {@code sink} in place of any stream attached before (a client that reconnected). */
   synchronized void replaceStream(Consumer<JsonRpcMessage> sink) {
     stream = sink;
+    streamHere = true;
   }
 
   /** Another node now holds the session's stream: this copy no longer writes to its old one. */
   synchronized void dropStream() {
     stream = null;
+    streamHere = false;
   }
+
+  /**
+   * What this node's upstream subscriptions for the session must change by: while it holds the session's stream,
+   * every subscription of the session; otherwise none (the holder has them). Records the outcome as done.
+   *
+   * @return the URIs to subscribe to ({@code added}) and to drop ({@code removed})
+   */
+  synchronized SubscriptionChange reconcileSubscriptions(boolean ending) {
+    Set<String> wanted = streamHere && !ending ? Set.copyOf(subscriptions) : Set.of();
+    java.util.List<String> removed = subscribedHere.stream().filter(u -> !wanted.contains(u)).sorted().toList();
+    java.util.List<String> added = wanted.stream().filter(u -> !subscribedHere.contains(u)).sorted().toList();
+    removed.forEach(subscribedHere::remove);
+    subscribedHere.addAll(added);
+    return new SubscriptionChange(added, removed);
+  }
+
+  record SubscriptionChange(java.util.List<String> added, java.util.List<String> removed) {}
 
   public synchronized void detachStream(Consumer<JsonRpcMessage> sink) {
     if (stream == sink) {

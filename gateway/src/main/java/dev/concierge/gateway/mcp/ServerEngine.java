@@ -57,6 +57,8 @@ public final class ServerEngine {
   private static final String ANSWER_TOPIC = "session-answer";
   private static final String STREAM_TAKEN_TOPIC = "session-stream-taken";
   private static final String MESSAGE_TOPIC = "session-message";
+  /** This engine among those sharing the state store (one per node; tests run several in one JVM). */
+  private final String instance = java.util.UUID.randomUUID().toString();
   /** The answer to a request its client cancelled, where the transport needs one to end the exchange. */
   private static final int REQUEST_CANCELLED = -32800;
   /** Results that carry {@code ttlMs} and {@code cacheScope} in 2026-07-28. */
@@ -87,7 +89,7 @@ public final class ServerEngine {
     this.clock = clock;
     this.state = state;
     this.sessions = new SessionRegistry(state, settings.maxSessionsPerPrincipal(), settings.sessionIdle().toMillis(),
-        clock, this::end);
+        clock, this::end, s -> reconcile(s, false));
     state.subscribe(ANSWER_TOPIC, this::answerFromElsewhere);
     state.subscribe(STREAM_TAKEN_TOPIC, this::streamTakenElsewhere);
     state.subscribe(MESSAGE_TOPIC, this::messageFromElsewhere);
@@ -147,9 +149,10 @@ public final class ServerEngine {
    */
   public void takeOverStream(DownstreamSession session, java.util.function.Consumer<JsonRpcMessage> sink) {
     session.replaceStream(sink);
+    reconcile(session, false);
     try {
       state.publish(STREAM_TAKEN_TOPIC, Json.write(Json.object().put("session", session.id())
-          .put("node", ContinuationRelay.NODE)));
+          .put("engine", instance)));
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "could not tell other nodes a stream moved: " + e.getMessage());
     }
@@ -158,8 +161,9 @@ public final class ServerEngine {
   private void streamTakenElsewhere(String message) {
     ObjectNode note = (ObjectNode) Json.parse(message);
     DownstreamSession session = sessions.live(Json.text(note, "session"));
-    if (session != null && !ContinuationRelay.NODE.equals(Json.text(note, "node"))) {
+    if (session != null && !instance.equals(Json.text(note, "engine"))) {
       session.dropStream();
+      reconcile(session, false);
     }
   }
 
@@ -197,9 +201,28 @@ public final class ServerEngine {
     session.inFlight().values().forEach(Exchange::cancel);
     session.questions().values().forEach(q -> q.completeExceptionally(new McpException(ErrorCodes.CONNECTION_CLOSED,
         "the client closed its session")));
-    for (String uri : session.subscriptions()) {
-      handler.unsubscribed(session.principal(), uri);
+    reconcile(session, true);
+  }
+
+  /**
+   * Upstream subscriptions follow the session's stream: the node that holds it subscribes its upstreams to every
+   * resource the session subscribed to, wherever the request came in, and drops them when another node takes the
+   * stream over or the session ends. So the updates keep coming when the node that served the subscribe dies: the
+   * client's stream resumes on a survivor, which subscribes. One node subscribes, so no update arrives twice.
+   */
+  private void reconcile(DownstreamSession session, boolean ending) {
+    DownstreamSession.SubscriptionChange change = session.reconcileSubscriptions(ending);
+    change.removed().forEach(uri -> handler.unsubscribed(session.principal(), uri));
+    change.added().forEach(uri -> handler.subscribed(session.principal(), uri));
+  }
+
+  /** Attaches the session's stream here, unless one is attached already; this node then holds its subscriptions. */
+  public boolean attachStream(DownstreamSession session, java.util.function.Consumer<JsonRpcMessage> sink) {
+    if (!session.attachStream(sink)) {
+      return false;
     }
+    reconcile(session, false);
+    return true;
   }
 
   /**
@@ -268,10 +291,11 @@ public final class ServerEngine {
 
   /** Tells every interested client that a list changed; {@code audience} says which principals may know. */
   public void listChanged(String method, Predicate<Principal> audience) {
+    // Each node's own upstream connections tell it: the node holding a session's stream hears the change itself.
     JsonRpcNotification n = new JsonRpcNotification(method, Json.object());
     for (DownstreamSession s : sessions.all()) {
       if (audience.test(s.principal())) {
-        deliver(s, n);
+        s.sendOnStream(n);
       }
     }
     listens.listChanged(method, audience);
@@ -290,8 +314,8 @@ public final class ServerEngine {
   }
 
   /**
-   * Writes a notification on the session's GET stream; when another node holds that stream (the session's requests
-   * came through this node too), passes it on to that node through the state store.
+   * Writes a notification on the session's GET stream; when another node holds that stream (it was taken over after
+   * this node's upstream had the subscription), passes it on to that node through the state store.
    */
   private void deliver(DownstreamSession s, JsonRpcNotification n) {
     if (s.sendOnStream(n)) {
@@ -354,11 +378,11 @@ public final class ServerEngine {
         }
         if (McpMethods.RESOURCES_SUBSCRIBE.equals(request.method())) {
           session.subscriptions().add(uri);
-          handler.subscribed(session.principal(), uri);
-        } else if (session.subscriptions().remove(uri)) {
-          handler.unsubscribed(session.principal(), uri);
+        } else {
+          session.subscriptions().remove(uri);
         }
-        sessions.save(session);
+        sessions.save(session); // the node holding the stream (maybe this one) subscribes upstream
+        reconcile(session, false);
         channel.complete(JsonRpcResponse.success(request.id(), Json.object()));
         return () -> { };
       }

@@ -44,9 +44,12 @@ final class SessionRegistry {
   private final long idleMillis;
   private final LongSupplier clock;
 
-  /** {@code closedElsewhere} ends this node's copy of a session another node closed. */
+  /**
+   * {@code closedElsewhere} ends this node's copy of a session another node closed; {@code changedElsewhere} is told
+   * after a copy took in what another node changed (log level, subscriptions).
+   */
   SessionRegistry(StateStore state, int maxPerPrincipal, long idleMillis, LongSupplier clock,
-      Consumer<DownstreamSession> closedElsewhere) {
+      Consumer<DownstreamSession> closedElsewhere, Consumer<DownstreamSession> changedElsewhere) {
     this.state = state;
     this.maxPerPrincipal = maxPerPrincipal;
     this.idleMillis = idleMillis;
@@ -61,6 +64,7 @@ final class SessionRegistry {
       DownstreamSession s = live.get(id);
       if (s != null) {
         reload(s);
+        changedElsewhere.accept(s);
       }
     });
   }

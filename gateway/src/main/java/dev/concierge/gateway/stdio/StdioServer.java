@@ -78,7 +78,7 @@ public final class StdioServer {
         ServerEngine.Initialized done = engine.initialize(principal, rpc, false);
         if (done.session() != null) {
           session = done.session();
-          session.attachStream(this::send);
+          engine.attachStream(session, this::send);
         }
         send(done.response());
       } else if (isModern(rpc) || s == null) {
