@@ -14,7 +14,8 @@ import java.util.Map;
  * <ul>
  *   <li>Throughput: the echo call with the balancer over one node and over all of them, one caller and
  *   {@code --threads} callers sharing one client, in each downstream era (2026-07-28; 2025-11-25, whose sessions
- *   live in the database, so every request reads a session record), measured by {@link Load}.</li>
+ *   are records in the database — read once by each node that meets one, touched at most every 10 s), measured by
+ *   {@link Load}.</li>
  *   <li>Failover, per era: steady load from {@code --threads} callers over all nodes ({@link SteadyLoad}: each call
  *   with a deadline, retried once), one node killed with SIGKILL, then started again under the same load; what the
  *   callers saw and how the rate came back ({@link FailoverResult}).</li>
