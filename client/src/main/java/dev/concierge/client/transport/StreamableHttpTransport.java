@@ -150,10 +150,14 @@ public final class StreamableHttpTransport implements McpTransport {
       return CompletableFuture.failedFuture(closedError());
     }
     // The body handler routes by status and type as the headers arrive, and reads the body as the client pushes it,
-    // on the client's own threads: no thread of ours, no blocking read, between the socket and the listener.
+    // on the client's own threads: no thread of ours, no blocking read, between the socket and the listener. The
+    // body's own completion routes the answer (see subscriber); the future sendAsync returns completes one hop later
+    // (JDK 17 passes it through CompletableFuture's default executor, a new thread per response on a machine with
+    // fewer than three cores), so it only routes what fails before there is a body: connect, write, headers.
     CompletableFuture<HttpResponse<Routed>> http = endpoint.client().sendAsync(request, info -> subscriber(exchange, info));
     exchange.attach(http);
-    http.whenComplete((response, error) -> route(exchange, response, error));
+    http.whenComplete((response, error) -> route(exchange, response == null ? 0 : response.statusCode(),
+        response == null ? null : response.body(), error));
     return exchange.result;
   }
 
@@ -211,31 +215,42 @@ public final class StreamableHttpTransport implements McpTransport {
   private HttpResponse.BodySubscriber<Routed> subscriber(Exchange exchange, HttpResponse.ResponseInfo info) {
     int status = info.statusCode();
     if (status == 404 && exchange.session != null) {
-      return collect(Kind.EXPIRED, HttpExchanges.ERROR_BODY_LIMIT, -1, exchange);
+      return collect(Kind.EXPIRED, HttpExchanges.ERROR_BODY_LIMIT, -1, exchange, status);
     }
     captureSession(info.headers());
     if (!HttpExchanges.isSuccess(status)) {
-      return collect(Kind.ERROR, HttpExchanges.ERROR_BODY_LIMIT, -1, exchange);
+      return collect(Kind.ERROR, HttpExchanges.ERROR_BODY_LIMIT, -1, exchange, status);
     }
     if (status == 202 || status == 204) {
-      return collect(Kind.ACCEPTED, HttpExchanges.ERROR_BODY_LIMIT, -1, exchange);
+      return collect(Kind.ACCEPTED, HttpExchanges.ERROR_BODY_LIMIT, -1, exchange, status);
     }
     if (HttpExchanges.isEventStream(info.headers())) {
       accepted(exchange); // the send completes once the stream is open; its events follow
-      return new StreamBody(exchange);
+      StreamBody stream = new StreamBody(exchange);
+      stream.result.whenComplete((routed, error) -> route(exchange, status, routed, error));
+      return stream;
     }
     return collect(Kind.JSON, limits.maxJsonBytes(),
-        info.headers().firstValueAsLong("Content-Length").orElse(-1), exchange);
+        info.headers().firstValueAsLong("Content-Length").orElse(-1), exchange, status);
   }
 
-  private static HttpResponse.BodySubscriber<Routed> collect(Kind kind, long limit, long declared,
-      Exchange exchange) {
-    return HttpResponse.BodySubscribers.mapping(new HttpExchanges.BoundedBody(limit, declared, exchange),
-        body -> new Routed(kind, body, null, null));
+  /** A bounded body, routed as soon as it has been read, on the client thread that read its end. */
+  private HttpResponse.BodySubscriber<Routed> collect(Kind kind, long limit, long declared, Exchange exchange,
+      int status) {
+    HttpExchanges.BoundedBody body = new HttpExchanges.BoundedBody(limit, declared, exchange);
+    body.getBody().whenComplete((read, error) -> route(exchange, status,
+        error == null ? new Routed(kind, read, null, null) : null, error));
+    return HttpResponse.BodySubscribers.mapping(body, read -> new Routed(kind, read, null, null));
   }
 
-  /** Once the body has been read (for a stream: once it is done with), on the thread that finished it. */
-  private void route(Exchange exchange, HttpResponse<Routed> response, Throwable error) {
+  /**
+   * Once the body has been read (for a stream: once it is done with), on the thread that finished it; or once the
+   * exchange failed without a body. Only the first call for an exchange counts.
+   */
+  private void route(Exchange exchange, int status, Routed routed, Throwable error) {
+    if (!exchange.routed.compareAndSet(false, true)) {
+      return;
+    }
     boolean done = true;
     try {
       if (exchange.isStopped()) {
@@ -245,7 +260,7 @@ public final class StreamableHttpTransport implements McpTransport {
             server, "POST to " + HttpExchanges.redacted(endpoint.uri()) + " failed: " + HttpExchanges.reason(error), 0,
             error));
       } else {
-        done = routeResponse(exchange, response.statusCode(), response.body());
+        done = routeResponse(exchange, status, routed);
       }
     } catch (TransportException e) {
       exchange.result.completeExceptionally(e);
@@ -428,6 +443,8 @@ public final class StreamableHttpTransport implements McpTransport {
     final String session;
     final boolean modern;
     final CompletableFuture<Void> result = new CompletableFuture<>();
+    /** Set by the first of the body's completion and the HTTP future's to route the exchange. */
+    final AtomicBoolean routed = new AtomicBoolean();
 
     Exchange(JsonRpcMessage message, SendOptions options, String session) {
       this.message = message;
