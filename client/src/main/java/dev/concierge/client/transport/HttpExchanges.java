@@ -120,10 +120,6 @@ final class HttpExchanges {
       return new String(bytes, StandardCharsets.UTF_8);
     }
 
-    boolean isBlank() {
-      return text().isBlank();
-    }
-
     /** At most 200 characters of the body, control characters flattened, for an error message. */
     String excerpt() {
       String text = new String(bytes, 0, Math.min(bytes.length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8)
@@ -191,11 +187,12 @@ final class HttpExchanges {
     if (json.truncated()) {
       throw new TransportException(server, "response body exceeds " + limit + " bytes", status, null);
     }
-    if (json.isBlank()) {
+    String text = json.text(); // decoded once: blank check and parser read the same String
+    if (text.isBlank()) {
       return null;
     }
     try {
-      return JsonRpcMessage.parse(json.text());
+      return JsonRpcMessage.parse(text);
     } catch (McpException e) {
       throw new TransportException(
           server, "HTTP " + status + " body is not a JSON-RPC message: " + json.excerpt(), status, null);
@@ -207,16 +204,22 @@ final class HttpExchanges {
    * (dropping the connection) and completes with what it kept, marked truncated. Stopping {@code handle} cancels it.
    */
   static final class BoundedBody implements HttpResponse.BodySubscriber<Body> {
+    /** First capacity when the length is not declared: most answers without one are small. */
+    private static final int UNDECLARED_CAPACITY = 1024;
     private final long limit;
     private final StreamHandle handle;
     private final CompletableFuture<Body> result = new CompletableFuture<>();
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    /** Sized to the declared length when there is one, so that the usual body is copied once and never grown. */
+    private byte[] bytes;
+    private int size;
     private Flow.Subscription subscription;
 
     /** {@code declared}: the Content-Length, or -1; when above the limit nothing is read at all. */
     BoundedBody(long limit, long declared, StreamHandle handle) {
       this.limit = declared > limit ? 0 : limit;
       this.handle = handle;
+      this.bytes = new byte[declared >= 0 && declared <= this.limit ? (int) declared
+          : (int) Math.min(UNDECLARED_CAPACITY, this.limit)];
     }
 
     @Override
@@ -243,24 +246,28 @@ final class HttpExchanges {
       }
       for (ByteBuffer buffer : items) {
         int n = buffer.remaining();
-        if (out.size() + (long) n > limit) {
-          write(buffer, (int) (limit - out.size()));
+        if (size + (long) n > limit) {
+          write(buffer, (int) (limit - size));
           subscription.cancel();
-          result.complete(new Body(out.toByteArray(), true));
+          result.complete(new Body(kept(), true));
           return;
         }
         write(buffer, n);
       }
     }
 
+    /** Copies the first {@code n} bytes of {@code buffer} (the client's are read-only: no backing array to share). */
     private void write(ByteBuffer buffer, int n) {
-      if (buffer.hasArray()) {
-        out.write(buffer.array(), buffer.arrayOffset() + buffer.position(), n);
-      } else {
-        byte[] copy = new byte[n];
-        buffer.duplicate().get(copy);
-        out.write(copy, 0, n);
+      if (size + n > bytes.length) {
+        long grown = Math.min(Math.min(limit, Integer.MAX_VALUE - 8), Math.max(size + n, 2L * bytes.length));
+        bytes = java.util.Arrays.copyOf(bytes, (int) grown);
       }
+      buffer.duplicate().get(bytes, size, n);
+      size += n;
+    }
+
+    private byte[] kept() {
+      return size == bytes.length ? bytes : java.util.Arrays.copyOf(bytes, size);
     }
 
     @Override
@@ -270,7 +277,7 @@ final class HttpExchanges {
 
     @Override
     public void onComplete() {
-      result.complete(new Body(out.toByteArray(), false));
+      result.complete(new Body(kept(), false));
     }
 
     @Override
@@ -280,11 +287,15 @@ final class HttpExchanges {
   }
 
   private static JsonRpcResponse parseResponse(Body body) {
-    if (body.truncated() || body.isBlank()) {
+    if (body.truncated()) {
+      return null;
+    }
+    String text = body.text();
+    if (text.isBlank()) {
       return null;
     }
     try {
-      return JsonRpcMessage.parse(body.text()) instanceof JsonRpcResponse response ? response : null;
+      return JsonRpcMessage.parse(text) instanceof JsonRpcResponse response ? response : null;
     } catch (RuntimeException e) {
       return null;
     }
