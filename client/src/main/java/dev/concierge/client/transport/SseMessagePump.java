@@ -104,6 +104,19 @@ final class SseMessagePump {
       return delivery.answered;
     }
 
+    /** Keeps the awaited response back when it arrives, until {@link #release}: nothing else is held. */
+    void holdAnswer() {
+      delivery.hold = true;
+    }
+
+    /** Delivers a response held back by {@link #holdAnswer}, once, unless the handle was stopped meanwhile. */
+    void release() {
+      JsonRpcMessage held = delivery.held.getAndSet(null);
+      if (held != null && !delivery.handle.isStopped()) {
+        listener.onMessage(held);
+      }
+    }
+
     /** Ends the reading ({@code failure}: the I/O error that broke the stream, or null) and updates the cursor. */
     Outcome finish(IOException failure) {
       cursor.lastEventId = reader.lastEventId();
@@ -132,6 +145,9 @@ final class SseMessagePump {
     private final HttpExchanges.StreamHandle handle;
     private final Consumer<SseEventReader.Event> otherEvents;
     private SseEventReader reader;
+    private boolean hold;
+    private final java.util.concurrent.atomic.AtomicReference<JsonRpcMessage> held =
+        new java.util.concurrent.atomic.AtomicReference<>();
     private volatile boolean answered;
     private volatile int events;
 
@@ -164,8 +180,14 @@ final class SseMessagePump {
         listener.onMalformed("SSE event is not a JSON-RPC message: " + shorten(e.getMessage()));
         return;
       }
-      listener.onMessage(message);
-      if (awaited != null && message instanceof JsonRpcResponse response && awaited.equals(response.id())) {
+      boolean answer = awaited != null && message instanceof JsonRpcResponse response
+          && awaited.equals(response.id());
+      if (answer && hold) {
+        held.set(message);
+      } else {
+        listener.onMessage(message);
+      }
+      if (answer) {
         answered = true;
         reader.stop();
       }

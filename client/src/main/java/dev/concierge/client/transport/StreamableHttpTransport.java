@@ -61,6 +61,8 @@ public final class StreamableHttpTransport implements McpTransport {
   /** How much of a stream is read past its response, and for how long, to keep the connection. */
   private static final long DRAIN_BYTES = 64 * 1024;
   private static final long DRAIN_MILLIS = 5_000;
+  /** How long a stream's response waits for the end of its body before it is delivered anyway. */
+  private static final long ANSWER_HOLD_MICROS = 1_000;
 
   private final String server;
   private final HttpEndpoint endpoint;
@@ -466,10 +468,12 @@ public final class StreamableHttpTransport implements McpTransport {
 
   /**
    * Reads an SSE response as the client pushes it: each buffer goes straight through the event reader to the listener
-   * on the delivering thread, and more is requested only after that (backpressure). Once the response has been
-   * delivered the exchange is routed, and the rest of the body, normally just the end of the chunked stream, is
-   * drained so that the connection can be reused; a server that keeps talking or stays silent loses it after
-   * {@link #DRAIN_BYTES} or {@link #DRAIN_MILLIS}.
+   * on the delivering thread, and more is requested only after that (backpressure). The response itself is held back
+   * until the body ends, normally right after it (the end of the chunked stream), for at most
+   * {@link #ANSWER_HOLD_MICROS}: the client puts the connection back in its pool before the body completes, so the
+   * caller the response wakes finds it there instead of opening another. Then the exchange is routed, and the rest of
+   * the body is drained so that the connection can be reused; a server that keeps talking or stays silent loses it
+   * after {@link #DRAIN_BYTES} or {@link #DRAIN_MILLIS}.
    */
   private final class StreamBody implements HttpResponse.BodySubscriber<Routed> {
     private final Exchange exchange;
@@ -484,6 +488,7 @@ public final class StreamableHttpTransport implements McpTransport {
     StreamBody(Exchange exchange) {
       this.exchange = exchange;
       this.feed = pump.open(cursor, exchange.requestId(), exchange, null);
+      feed.holdAnswer();
     }
 
     @Override
@@ -500,7 +505,7 @@ public final class StreamableHttpTransport implements McpTransport {
 
     @Override
     public void onNext(List<ByteBuffer> items) {
-      boolean answeredBefore = finished.get();
+      boolean answeredBefore = feed.isDone();
       try {
         for (ByteBuffer buffer : items) {
           if (feed.isDone()) {
@@ -521,9 +526,14 @@ public final class StreamableHttpTransport implements McpTransport {
         return;
       }
       if (feed.isDone() && !answeredBefore) {
-        finish(null);
-        // The transport's own threads: the default async pool starts a thread per task on small machines.
-        CompletableFuture.delayedExecutor(DRAIN_MILLIS, TimeUnit.MILLISECONDS, threads).execute(this::cancel);
+        // The response waits for the end of the body (onComplete delivers it), or this timer. The transport's own
+        // threads: the default async pool starts a thread per task on small machines.
+        CompletableFuture.delayedExecutor(ANSWER_HOLD_MICROS, TimeUnit.MICROSECONDS, threads).execute(() -> {
+          finish(null);
+          if (!ended) {
+            CompletableFuture.delayedExecutor(DRAIN_MILLIS, TimeUnit.MILLISECONDS, threads).execute(this::cancel);
+          }
+        });
       }
       subscription.request(1);
     }
@@ -554,6 +564,7 @@ public final class StreamableHttpTransport implements McpTransport {
 
     private void finish(IOException failure) {
       if (finished.compareAndSet(false, true)) {
+        feed.release();
         result.complete(new Routed(Kind.STREAM, null, feed.finish(failure), cursor));
       }
     }

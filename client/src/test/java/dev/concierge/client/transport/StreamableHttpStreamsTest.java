@@ -243,6 +243,29 @@ class StreamableHttpStreamsTest {
   }
 
   @Test
+  void aResponseOnAStreamThatStaysOpenIsDeliveredAfterTheShortHoldAndTheStreamEnds() throws Exception {
+    CountDownLatch disconnected = new CountDownLatch(1);
+    server.handle("/mcp", (exchange, request) -> {
+      HttpTestServer.SseWriter stream = sse(exchange);
+      stream.event(null, PROGRESS);
+      stream.event(null, result(13));
+      if (stream.pingUntilDisconnected()) { // a server that keeps the stream after the response
+        disconnected.countDown();
+      }
+    });
+    open();
+
+    await(transport.send(request(13, "tools/call"), MODERN));
+
+    assertThat(listener.nextMessage()).as("what came before the response, at once").isInstanceOf(
+        JsonRpcNotification.class);
+    assertThat(listener.nextMessage()).as("the response, held for the end of a body that never ends")
+        .isInstanceOfSatisfying(JsonRpcResponse.class, r -> assertThat(r.id()).isEqualTo(RequestId.of(13)));
+    assertThat(disconnected.await(AWAIT_SECONDS, TimeUnit.SECONDS)).as("dropped after the drain bound").isTrue();
+    assertThat(listener.messages).isEmpty();
+  }
+
+  @Test
   void legacyStreamsCanBeSwitchedOff() throws Exception {
     server.handle("/mcp", (exchange, request) -> answerPosts(request, exchange));
     open();
