@@ -59,7 +59,10 @@ final class HttpExchanges {
         .build();
   }
 
-  /** Daemon threads, idle ones expire: a default client's executor, and blocking work (GET streams, resumption). */
+  /**
+   * Daemon threads, idle ones expire: a default client's executor, and blocking work (POSTs waiting for their answer,
+   * GET streams, resumption).
+   */
   static ExecutorService streamThreads(String server) {
     return Executors.newCachedThreadPool(task -> {
       Thread thread = new Thread(task, "concierge-http-" + server + "-" + THREAD_IDS.incrementAndGet());

@@ -152,14 +152,27 @@ public final class StreamableHttpTransport implements McpTransport {
       return CompletableFuture.failedFuture(closedError());
     }
     // The body handler routes by status and type as the headers arrive, and reads the body as the client pushes it,
-    // on the client's own threads: no thread of ours, no blocking read, between the socket and the listener. The
-    // body's own completion routes the answer (see subscriber); the future sendAsync returns completes one hop later
-    // (JDK 17 passes it through CompletableFuture's default executor, a new thread per response on a machine with
-    // fewer than three cores), so it only routes what fails before there is a body: connect, write, headers.
-    CompletableFuture<HttpResponse<Routed>> http = endpoint.client().sendAsync(request, info -> subscriber(exchange, info));
+    // on the client's own threads: no blocking read between the socket and the listener; the body's own completion
+    // routes the answer (see subscriber). The request goes out with the blocking send() on a thread of ours that
+    // then just waits: sendAsync completes its future through CompletableFuture's default executor, which on a
+    // machine with fewer than three cores starts a new thread for every response (with the contention that threads
+    // coming and going cause); a parked thread of the transport's pool costs far less. The HTTP future only routes
+    // what fails before there is a body (connect, write, headers); stopping the exchange cancels it, which
+    // interrupts the send and so aborts the request.
+    CompletableFuture<HttpResponse<Routed>> http = new CompletableFuture<>();
     exchange.attach(http);
-    http.whenComplete((response, error) -> route(exchange, response == null ? 0 : response.statusCode(),
-        response == null ? null : response.body(), error));
+    http.whenComplete((response, error) -> {
+      if (http.isCancelled()) {
+        exchange.interruptSender();
+      }
+      route(exchange, response == null ? 0 : response.statusCode(), response == null ? null : response.body(), error);
+    });
+    try {
+      threads.execute(() -> exchange.send(endpoint.client(), request, info -> subscriber(exchange, info), http));
+    } catch (RejectedExecutionException e) { // close() shut the pool down
+      exchanges.remove(exchange);
+      exchange.result.completeExceptionally(closedError());
+    }
     return exchange.result;
   }
 
@@ -447,6 +460,8 @@ public final class StreamableHttpTransport implements McpTransport {
     final CompletableFuture<Void> result = new CompletableFuture<>();
     /** Set by the first of the body's completion and the HTTP future's to route the exchange. */
     final AtomicBoolean routed = new AtomicBoolean();
+    /** The thread blocked in {@link #send} while it is. */
+    private Thread sender;
 
     Exchange(JsonRpcMessage message, SendOptions options, String session) {
       this.message = message;
@@ -457,6 +472,40 @@ public final class StreamableHttpTransport implements McpTransport {
 
     RequestId requestId() {
       return message instanceof JsonRpcRequest request ? request.id() : null;
+    }
+
+    /**
+     * Sends {@code request} and waits for its body to be done with, on the calling (transport) thread; completes
+     * {@code http} with the outcome. Not at all when the exchange was stopped before.
+     */
+    void send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<Routed> handler,
+        CompletableFuture<HttpResponse<Routed>> http) {
+      synchronized (this) {
+        if (isStopped()) {
+          return; // stop() cancelled http already
+        }
+        sender = Thread.currentThread();
+      }
+      try {
+        http.complete(client.send(request, handler));
+      } catch (InterruptedException e) {
+        http.completeExceptionally(e); // stopped: http is cancelled, this changes nothing
+      } catch (IOException | RuntimeException e) {
+        // send() wraps what failed in a new exception of the same kind; the one sendAsync gave is its cause
+        http.completeExceptionally(e.getCause() != null ? e.getCause() : e);
+      } finally {
+        synchronized (this) {
+          sender = null;
+        }
+        Thread.interrupted(); // a stop that came as the send returned must not reach the pool's next task
+      }
+    }
+
+    /** Aborts a send in progress: the client cancels the request when its sending thread is interrupted. */
+    synchronized void interruptSender() {
+      if (sender != null) {
+        sender.interrupt();
+      }
     }
   }
 
