@@ -2,7 +2,9 @@ package dev.concierge.protocol;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** The MCP revisions Concierge speaks, oldest first. */
 public enum ProtocolVersion {
@@ -39,8 +41,12 @@ public enum ProtocolVersion {
     return compareTo(V2025_06_18) >= 0;
   }
 
+  /** Every revision by its wire id: both transports parse the version of every request. */
+  private static final Map<String, ProtocolVersion> BY_ID = Arrays.stream(values())
+      .collect(Collectors.toUnmodifiableMap(ProtocolVersion::id, v -> v));
+
   public static Optional<ProtocolVersion> parse(String id) {
-    return Arrays.stream(values()).filter(v -> v.id.equals(id)).findFirst();
+    return id == null ? Optional.empty() : Optional.ofNullable(BY_ID.get(id));
   }
 
   /** Like {@link #parse} but fails with a message naming the bad value and the known ones. */
