@@ -29,25 +29,9 @@ final class OwnerIndex {
    * configuration analysed it ({@code lexemes} and their {@code frequencies}), and its embedding.
    */
   record Entry(String id, String scope, String kind, long createdAt, long expiresAt, boolean current, String server,
-      Map<String, String> metadata, int tokens, String[] lexemes, int[] frequencies, float[] vector) {
+      Map<String, String> metadata, int tokens, String[] lexemes, int[] frequencies, float[] vector) {}
 
-    /** The same without its embedding, once the index holds the embedding in its own form. */
-    Entry withoutVector() {
-      return new Entry(id, scope, kind, createdAt, expiresAt, current, server, metadata, tokens, lexemes,
-          frequencies, null);
-    }
-
-    boolean metadataMatches(Map<String, String> wanted) {
-      for (Map.Entry<String, String> e : wanted.entrySet()) {
-        if (!e.getValue().equals(metadata.get(e.getKey()))) {
-          return false;
-        }
-      }
-      return true;
-    }
-  }
-
-  /** The versions a lexeme occurs in (positions in {@link #entries}) and how often. Append-only. */
+  /** The versions a lexeme occurs in (positions in {@link #ids}) and how often. Append-only. */
   private static final class Postings {
     int[] docs = new int[4];
     int[] frequencies = new int[4];
@@ -65,7 +49,9 @@ final class OwnerIndex {
 
   final long purges;
   long generation;
-  private final List<Entry> entries = new ArrayList<>();
+  /** Each version's id and metadata, by position; everything else an entry brought lives in the columns below. */
+  private final List<String> ids = new ArrayList<>();
+  private final List<Map<String, String>> metadata = new ArrayList<>();
   private final Map<String, Integer> positions = new HashMap<>();
   private final Map<String, Postings> postings = new HashMap<>();
   /*
@@ -112,13 +98,14 @@ final class OwnerIndex {
   void apply(Entry e) {
     Integer at = positions.get(e.id());
     if (at != null) {
-      entries.set(at, e.withoutVector());
+      metadata.set(at, e.metadata());
       setColumns(at, e);
       return;
     }
-    int doc = entries.size();
+    int doc = ids.size();
     positions.put(e.id(), doc);
-    entries.add(e.withoutVector());
+    ids.add(e.id());
+    metadata.add(e.metadata());
     if (expiresAt.length == doc) {
       int grown = Math.max(16, doc * 2);
       expiresAt = Arrays.copyOf(expiresAt, grown);
@@ -167,7 +154,7 @@ final class OwnerIndex {
   }
 
   int size() {
-    return entries.size();
+    return ids.size();
   }
 
   /** Whether version {@code doc} passes the filter at {@code now}; reads the columns, the entry only for metadata. */
@@ -179,7 +166,7 @@ final class OwnerIndex {
         && (f.from() == null || createdAt[doc] >= f.from().toEpochMilli())
         && (f.to() == null || createdAt[doc] < f.to().toEpochMilli())
         && (f.server() == null || f.server().equals(servers[doc]))
-        && (f.metadata().isEmpty() || entries.get(doc).metadataMatches(f.metadata()));
+        && (f.metadata().isEmpty() || metadataMatches(metadata.get(doc), f.metadata()));
   }
 
   /**
@@ -188,7 +175,7 @@ final class OwnerIndex {
    */
   List<String> lexical(Map<String, Integer> query, Filter filter, Instant now, int depth) {
     long millis = now.toEpochMilli();
-    int n = entries.size();
+    int n = ids.size();
     double averageLength = n == 0 ? 1 : Math.max(1, (double) totalTokens / n);
     double[] scores = new double[n];
     byte[] verdicts = new byte[n]; // 0: not yet checked, 1: passes the filter, 2: does not
@@ -252,7 +239,7 @@ final class OwnerIndex {
     int keep = Math.max(depth * RESCORED, 400);
     // Candidates by sign agreement, without a heap: every passing version's distance and a histogram of them, then
     // the cut-off distance that keeps `keep` (ties at the cut-off in version order, as a sorted list would).
-    int n = entries.size();
+    int n = ids.size();
     int[] distances = new int[n];
     int[] histogram = new int[words * 64 + 1];
     for (int doc = 0; doc < n; doc++) {
@@ -291,12 +278,21 @@ final class OwnerIndex {
   }
 
   private List<String> ranked(PriorityQueue<Map.Entry<Integer, Double>> best) {
-    List<String> ids = new ArrayList<>(best.size());
+    List<String> ranked = new ArrayList<>(best.size());
     while (!best.isEmpty()) {
-      ids.add(entries.get(best.poll().getKey()).id());
+      ranked.add(ids.get(best.poll().getKey()));
     }
-    Collections.reverse(ids);
-    return ids;
+    Collections.reverse(ranked);
+    return ranked;
+  }
+
+  private static boolean metadataMatches(Map<String, String> metadata, Map<String, String> wanted) {
+    for (Map.Entry<String, String> e : wanted.entrySet()) {
+      if (!e.getValue().equals(metadata.get(e.getKey()))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static byte quantize(float component) {
