@@ -104,7 +104,7 @@ public final class DownstreamSession {
    * Attaches the standalone stream (the HTTP GET stream, or stdout on stdio) that carries messages not tied to a
    * request. Returns {@code false} when one is already attached: a session has at most one.
    */
-  public synchronized boolean attachStream(Consumer<JsonRpcMessage> sink) {
+  synchronized boolean attachStream(Consumer<JsonRpcMessage> sink) {
     if (stream != null) {
       return false;
     }
