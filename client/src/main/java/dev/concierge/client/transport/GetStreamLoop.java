@@ -78,7 +78,7 @@ final class GetStreamLoop {
       openedAt = System.nanoTime();
       HttpResponse<InputStream> response;
       try {
-        response = endpoint.openStream(handle, version, session, cursor.lastEventId);
+        response = endpoint.openStream(handle, version, session, cursor.lastEventId, limits.maxReconnectDelay());
       } catch (ConnectException e) {
         return End.UNREACHABLE;
       }

@@ -68,13 +68,16 @@ final class HttpEndpoint {
    * @throws ConnectException when nothing accepts connections at the endpoint any more
    */
   HttpResponse<InputStream> openStream(HttpExchanges.StreamHandle handle, String version, String session,
-      String lastEventId) throws ConnectException {
+      String lastEventId, Duration openTimeout) throws ConnectException {
     if (handle.isStopped()) {
       return null;
     }
     CompletableFuture<HttpResponse<InputStream>> http;
     try {
-      HttpRequest.Builder builder = request(version, session, Map.of()).GET().setHeader("Accept", EVENT_STREAM);
+      // The timeout ends only the wait for the response's headers, not the stream: a listener that accepts the
+      // connection and never answers (a process going away, a hung server) costs one attempt, not the loop.
+      HttpRequest.Builder builder = request(version, session, Map.of()).GET().setHeader("Accept", EVENT_STREAM)
+          .timeout(openTimeout);
       if (lastEventId != null && !lastEventId.isEmpty()) {
         builder.setHeader(HttpExchanges.LAST_EVENT_ID, lastEventId);
       }

@@ -11,7 +11,8 @@ import java.time.Duration;
  *     transport gives up on it (the standalone GET stream, or resuming a broken POST stream)
  * @param initialReconnectDelay wait before the first reopen when the server sent no SSE {@code retry}; doubles per
  *     failed attempt
- * @param maxReconnectDelay cap of that doubling; a stream that stayed open this long counts as healthy again
+ * @param maxReconnectDelay cap of that doubling; a stream that stayed open this long counts as healthy again; also
+ *     how long a reopened stream may take to answer with its headers before the attempt counts as failed
  * @param endpointTimeout how long the legacy HTTP+SSE transport waits for its {@code endpoint} event
  * @param closeTimeout how long {@code close()} waits for the server to answer the session DELETE
  */
