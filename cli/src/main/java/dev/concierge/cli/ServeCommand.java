@@ -1,6 +1,8 @@
 package dev.concierge.cli;
 
 import dev.concierge.client.ServerStatus;
+import dev.concierge.context.MemoryStore;
+import dev.concierge.context.StateStore;
 import dev.concierge.gateway.Gateway;
 import dev.concierge.gateway.GatewayConfig;
 import dev.concierge.gateway.auth.ApiKeyAuthenticator;
@@ -10,6 +12,7 @@ import dev.concierge.gateway.auth.JwtAuthenticator;
 import dev.concierge.gateway.auth.JwtSettings;
 import dev.concierge.gateway.auth.LocalTokenAuthenticator;
 import dev.concierge.gateway.auth.NoAuthenticator;
+import dev.concierge.gateway.auth.SharedKeyStore;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -56,32 +59,38 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     GatewayConfig gatewayConfig = GatewayConfig.read(config);
-    Authenticator authenticator = authenticator(gatewayConfig, out);
-    Gateway.Builder builder = Gateway.builder(gatewayConfig).listen(host, port).authenticator(authenticator);
-    if (authenticator instanceof JwtAuthenticator) {
-      builder.authorizationServers(java.util.List.of(JwtSettings.fromJson(gatewayConfig.jwt()).issuer()));
-    }
-    dev.concierge.context.MemoryStore memories = StoreDir.memories(store, memory);
-    dev.concierge.context.StateStore state = StoreDir.state(store);
-    try (state; memories; Gateway gateway = builder.memory(memories).state(state).start()) {
-      for (ServerStatus s : gateway.servers()) {
-        err.println(s.error() == null ? "server '" + s.name() + "': " + s.toolCount() + " tools"
-            : "warning: server '" + s.name() + "': " + s.error());
+    StateStore state = StoreDir.state(store);
+    try (state) {
+      Authenticator authenticator = authenticator(gatewayConfig, state, out);
+      Gateway.Builder builder = Gateway.builder(gatewayConfig).listen(host, port).authenticator(authenticator);
+      if (authenticator instanceof JwtAuthenticator) {
+        builder.authorizationServers(java.util.List.of(JwtSettings.fromJson(gatewayConfig.jwt()).issuer()));
       }
-      out.println("Concierge gateway listening on " + gateway.url() + " (auth: " + auth + ")");
-      out.flush();
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      stop.await();
+      MemoryStore memories = StoreDir.memories(store, memory);
+      try (memories; Gateway gateway = builder.memory(memories).state(state).start()) {
+        for (ServerStatus s : gateway.servers()) {
+          err.println(s.error() == null ? "server '" + s.name() + "': " + s.toolCount() + " tools"
+              : "warning: server '" + s.name() + "': " + s.error());
+        }
+        out.println("Concierge gateway listening on " + gateway.url() + " (auth: " + auth + ")");
+        out.flush();
+        CountDownLatch stop = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+        stop.await();
+      }
     }
     return 0;
   }
 
-  private Authenticator authenticator(GatewayConfig gatewayConfig, PrintWriter out) throws Exception {
+  /** With a database store every node must accept the same credentials: keys from the database, not a file. */
+  private Authenticator authenticator(GatewayConfig gatewayConfig, StateStore state, PrintWriter out)
+      throws Exception {
     String explicit = token != null ? token : System.getenv("CONCIERGE_TOKEN");
-    if (StoreDir.isDatabase(store) && (("local".equals(auth) && explicit == null) || "keys".equals(auth))) {
+    boolean shared = StoreDir.isDatabase(store);
+    if (shared && "local".equals(auth) && explicit == null) {
       throw new IllegalArgumentException("with a database store every node must accept the same credentials: use "
-          + "--auth jwt, or --auth local with --token (or CONCIERGE_TOKEN) set alike on every node");
+          + "--auth keys (concierge users add --store <the same URL>), --auth jwt, or --auth local with --token (or "
+          + "CONCIERGE_TOKEN) set alike on every node");
     }
     Path dir = StoreDir.resolve(store);
     return switch (auth) {
@@ -93,7 +102,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         yield local;
       }
-      case "keys" -> new ApiKeyAuthenticator(new FileKeyStore(dir));
+      case "keys" -> new ApiKeyAuthenticator(shared ? new SharedKeyStore(state) : new FileKeyStore(dir));
       case "jwt" -> new JwtAuthenticator(JwtSettings.fromJson(gatewayConfig.jwt()));
       default -> throw new IllegalArgumentException("--auth must be local, none, keys or jwt, not '" + auth + "'");
     };

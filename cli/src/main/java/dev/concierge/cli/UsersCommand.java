@@ -1,9 +1,10 @@
 package dev.concierge.cli;
 
+import dev.concierge.context.StateStore;
 import dev.concierge.gateway.auth.FileKeyStore;
 import dev.concierge.gateway.auth.KeyStore;
+import dev.concierge.gateway.auth.SharedKeyStore;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -26,11 +27,23 @@ final class UsersCommand implements Runnable {
 
   /** Options every users subcommand shares. */
   static class StoreOption {
-    @Option(names = "--store", paramLabel = "DIR", description = "Data directory (default: ~/.concierge).")
-    Path store;
+    @Option(names = "--store", paramLabel = "DIR|JDBC-URL", description = "Data directory (default: ~/.concierge), "
+        + "or the jdbc:postgresql: URL the gateway nodes share.")
+    String store;
 
-    KeyStore keys() throws java.io.IOException {
-      return new FileKeyStore(StoreDir.resolve(store == null ? null : store.toString()));
+    /** What a subcommand does with the keys. */
+    interface KeysWork<T> {
+      T apply(KeyStore keys) throws Exception;
+    }
+
+    /** Runs {@code work} on the gateway's keys: the directory's key file, or the database every node reads. */
+    <T> T withKeys(KeysWork<T> work) throws Exception {
+      if (!StoreDir.isDatabase(store)) {
+        return work.apply(new FileKeyStore(StoreDir.resolve(store)));
+      }
+      try (StateStore state = StoreDir.state(store)) {
+        return work.apply(new SharedKeyStore(state));
+      }
     }
   }
 
@@ -53,7 +66,7 @@ final class UsersCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      KeyStore.Issued issued = keys().add(tenant, user, Set.copyOf(groups), label);
+      KeyStore.Issued issued = withKeys(keys -> keys.add(tenant, user, Set.copyOf(groups), label));
       PrintWriter out = spec.commandLine().getOut();
       out.println("key " + issued.info().id() + " for " + tenant + "/" + user + " (shown once, store it now):");
       out.println(issued.key());
@@ -69,7 +82,7 @@ final class UsersCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       Table table = new Table("ID", "TENANT", "USER", "GROUPS", "LABEL", "CREATED");
-      for (KeyStore.KeyInfo k : keys().list()) {
+      for (KeyStore.KeyInfo k : withKeys(KeyStore::list)) {
         table.row(k.id(), k.tenant(), k.user(), String.join(",", new java.util.TreeSet<>(k.groups())),
             k.label() == null ? "" : k.label(), k.created().toString());
       }
@@ -78,7 +91,8 @@ final class UsersCommand implements Runnable {
     }
   }
 
-  @Command(name = "revoke", description = "Revoke a key by id; a running gateway stops accepting it within a second.")
+  @Command(name = "revoke", description = "Revoke a key by id (or a unique start of it); a running gateway stops "
+      + "accepting it within a second, gateway nodes on a database at once.")
   static final class Revoke extends StoreOption implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -88,7 +102,7 @@ final class UsersCommand implements Runnable {
 
     @Override
     public Integer call() throws Exception {
-      if (!keys().revoke(id)) {
+      if (!withKeys(keys -> keys.revoke(id))) {
         spec.commandLine().getErr().println("error: no key with id " + id);
         return Main.FAILED;
       }

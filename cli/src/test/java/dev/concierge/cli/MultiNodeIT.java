@@ -15,6 +15,8 @@ import dev.concierge.context.TestPostgres;
 import dev.concierge.protocol.Json;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -40,7 +42,8 @@ import org.junit.jupiter.api.io.TempDir;
  * turn, and one node killed with SIGKILL in the middle of the run.
  */
 class MultiNodeIT {
-  private static final String TOKEN = "multi-node-token";
+  /** An API key issued in the shared database (`concierge users add --store jdbc:...`): every node accepts it. */
+  private String key;
   private static final Duration CALL_LIMIT = Duration.ofSeconds(30);
 
   @TempDir
@@ -60,6 +63,7 @@ class MultiNodeIT {
   @Test
   void threeStatelessNodesLoseNothingWhenOneIsKilled() throws Exception {
     String database = TestPostgres.freshDatabase();
+    String keyId = issueKey(database);
     Path config = GatewayCommandsIT.config(dir);
     List<URI> bases = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
@@ -158,6 +162,16 @@ class MultiNodeIT {
           assertThat(callWithRetry(c, "everything__trigger-elicitation-request", Map.of(), retried))
               .contains("- Name: " + ClientEvents.ELICITED_NAME);
         }
+        // The key, revoked through the database, stops working on every surviving node at once (each was told;
+        // their caches would otherwise keep it for 30 s).
+        assertThat(Main.run(new String[] {"users", "revoke", keyId, "--store", database},
+            new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()))).isZero();
+        for (int node = 0; node < bases.size(); node++) {
+          if (node != opener) {
+            assertRefusedWithin(bases.get(node).resolve("/mcp"), Duration.ofSeconds(10));
+          }
+        }
+
         assertThat(calls.get()).isGreaterThan(10);
         System.out.printf("multi-node run: %d calls during the kill window, %d retried, requests per node %s%n",
             calls.get(), retried.get(), List.of(0, 1, 2).stream()
@@ -170,6 +184,7 @@ class MultiNodeIT {
   @Test
   void aSessionStreamResumesOnAnotherNodeWithWhatItMissed() throws Exception {
     String database = TestPostgres.freshDatabase();
+    issueKey(database);
     Path config = GatewayCommandsIT.config(dir);
     List<URI> bases = List.of(startNode(0, config, database), startNode(1, config, database));
     try (RoundRobinProxy proxy = new RoundRobinProxy(bases)) {
@@ -238,7 +253,7 @@ class MultiNodeIT {
   private CompletableFuture<?> openStream(URI mcp, String session, String lastEventId,
       java.util.concurrent.BlockingQueue<String> lines) {
     HttpRequest.Builder b = HttpRequest.newBuilder(mcp).header("Accept", "text/event-stream")
-        .header("Authorization", "Bearer " + TOKEN).header("Mcp-Session-Id", session)
+        .header("Authorization", "Bearer " + key).header("Mcp-Session-Id", session)
         .header("MCP-Protocol-Version", "2025-11-25").GET();
     if (lastEventId != null) {
       b.header("Last-Event-ID", lastEventId);
@@ -282,9 +297,30 @@ class MultiNodeIT {
     throw last;
   }
 
+  /** Issues {@link #key} in the database as an operator does; returns its id. */
+  private String issueKey(String database) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    assertThat(Main.run(new String[] {"users", "add", "alice", "--store", database}, new PrintWriter(out, true),
+        new PrintWriter(err, true))).as(err.toString()).isZero();
+    List<String> lines = out.toString().lines().toList();
+    key = lines.get(1).strip();
+    return lines.get(0).split(" ")[1];
+  }
+
+  /** Requests with the revoked key get 401 before {@code limit} is out (they may pass until the node hears of it). */
+  private void assertRefusedWithin(URI mcp, Duration limit) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    int status;
+    do {
+      status = post(mcp, null, request(9, "tools/list", Json.object())).statusCode();
+    } while (status != 401 && System.nanoTime() < deadline);
+    assertThat(status).as(mcp + " still accepts the revoked key").isEqualTo(401);
+  }
+
   private MultiServerMCPClient client(URI mcp, String version, ClientEvents events) {
     ServerConfig server = ServerConfig.http("gw", mcp.toString()).prefix("").protocol(version)
-        .header("Authorization", "Bearer " + TOKEN).requestTimeout(CALL_LIMIT).build();
+        .header("Authorization", "Bearer " + key).requestTimeout(CALL_LIMIT).build();
     MultiServerMCPClient client = events.install(MultiServerMCPClient.builder().server(server)).build();
     client.start();
     assertThat(client.servers().get(0).error()).isNull();
@@ -324,7 +360,7 @@ class MultiNodeIT {
   private HttpResponse<String> post(URI mcp, String session, ObjectNode body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(mcp).timeout(CALL_LIMIT)
         .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-        .header("Authorization", "Bearer " + TOKEN)
+        .header("Authorization", "Bearer " + key)
         .POST(HttpRequest.BodyPublishers.ofString(Json.write(body)));
     if (session != null) {
       b.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-11-25");
@@ -334,9 +370,8 @@ class MultiNodeIT {
 
   private URI startNode(int index, Path config, String database) throws Exception {
     ProcessBuilder builder = new ProcessBuilder(GatewayCommandsIT.repo().resolve("bin/concierge").toString(),
-        "serve", "--config", config.toString(), "--port", "0", "--store", database, "--memory", "lexical")
-        .redirectError(dir.resolve("node-" + index + "-stderr.txt").toFile());
-    builder.environment().put("CONCIERGE_TOKEN", TOKEN);
+        "serve", "--config", config.toString(), "--port", "0", "--store", database, "--memory", "lexical",
+        "--auth", "keys").redirectError(dir.resolve("node-" + index + "-stderr.txt").toFile());
     Process node = builder.start();
     nodes.add(node);
     BufferedReader out = new BufferedReader(new InputStreamReader(node.getInputStream(), StandardCharsets.UTF_8));

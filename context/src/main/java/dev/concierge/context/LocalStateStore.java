@@ -14,7 +14,8 @@ import java.util.function.Consumer;
 /**
  * The state of a single gateway process: sessions in memory (a restart ends them, and clients open new ones as the
  * protocol expects on 404), secrets kept by the caller (so that what was signed before a restart still verifies),
- * and messages delivered in-process.
+ * and messages delivered in-process. API keys are kept in memory too: a single gateway keeps its keys in a file of its
+ * data directory ({@code FileKeyStore}), so these serve tests and embedding.
  */
 public final class LocalStateStore implements StateStore {
   /** Where a process keeps named secrets across restarts (the gateway: owner-only files in its data directory). */
@@ -28,6 +29,8 @@ public final class LocalStateStore implements StateStore {
   static final int MAX_EVENTS = 1024;
   private final Map<String, java.util.Deque<SessionEvent>> events = new ConcurrentHashMap<>();
   private final Map<String, List<Consumer<String>>> listeners = new ConcurrentHashMap<>();
+  /** In insertion order, as {@link #keys()} promises; a single process keeps its keys in a file instead. */
+  private final Map<String, KeyRecord> apiKeys = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>());
 
   /** {@code secrets} keeps the secrets; {@code null} keeps them in memory, for this process only. */
   public LocalStateStore(SecretKeeper secrets) {
@@ -110,6 +113,28 @@ public final class LocalStateStore implements StateStore {
   }
 
   @Override
+  public boolean addKey(KeyRecord key) {
+    return apiKeys.putIfAbsent(key.id(), key) == null;
+  }
+
+  @Override
+  public Optional<KeyRecord> key(String id) {
+    return Optional.ofNullable(apiKeys.get(id));
+  }
+
+  @Override
+  public List<KeyRecord> keys() {
+    synchronized (apiKeys) { // a synchronized map's views are iterated under its lock
+      return List.copyOf(apiKeys.values());
+    }
+  }
+
+  @Override
+  public boolean deleteKey(String id) {
+    return apiKeys.remove(id) != null;
+  }
+
+  @Override
   public synchronized byte[] secret(String name) throws IOException {
     if (secrets != null) {
       return secrets.secret(name);
@@ -141,5 +166,6 @@ public final class LocalStateStore implements StateStore {
     sessions.clear();
     events.clear();
     listeners.clear();
+    apiKeys.clear();
   }
 }

@@ -22,10 +22,11 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * The gateway's state in PostgreSQL, shared by every node on the database: sessions and secrets are rows (schema in
- * {@code postgres-v2.sql}); messages between nodes go through LISTEN/NOTIFY on one channel per schema, heard by a
- * connection of their own on a daemon thread. A notification is a hint, never the record: whatever must survive is
- * written to a table first, and a node that missed a message (its listening connection broke) reads the table.
+ * The gateway's state in PostgreSQL, shared by every node on the database: sessions, API keys and secrets are rows
+ * (schema in {@code postgres-v2.sql} and {@code postgres-v3.sql}); messages between nodes go through LISTEN/NOTIFY
+ * on one channel per schema, heard by a connection of their own on a daemon thread. A notification is a hint, never
+ * the record: whatever must survive is written to a table first, and a node that missed a message (its listening
+ * connection broke) reads the table.
  */
 public final class PostgresStateStore implements StateStore {
   private static final System.Logger LOG = System.getLogger(PostgresStateStore.class.getName());
@@ -214,6 +215,59 @@ public final class PostgresStateStore implements StateStore {
           }
         }
         return events;
+      }
+    });
+  }
+
+  @Override
+  public boolean addKey(KeyRecord key) throws IOException {
+    return db.work(c -> {
+      try (PreparedStatement st = c.prepareStatement("INSERT INTO concierge_api_keys (id, digest, data) "
+          + "VALUES (?, ?, ?::jsonb) ON CONFLICT (id) DO NOTHING")) {
+        st.setString(1, key.id());
+        st.setBytes(2, key.digest());
+        st.setString(3, Json.write(key.data()));
+        return st.executeUpdate() > 0;
+      }
+    });
+  }
+
+  @Override
+  public Optional<KeyRecord> key(String id) throws IOException {
+    return db.work(c -> {
+      try (PreparedStatement st = c.prepareStatement("SELECT id, digest, data FROM concierge_api_keys WHERE id = ?")) {
+        st.setString(1, id);
+        try (ResultSet rs = st.executeQuery()) {
+          return rs.next() ? Optional.of(keyRecord(rs)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public List<KeyRecord> keys() throws IOException {
+    return db.work(c -> {
+      List<KeyRecord> keys = new ArrayList<>();
+      try (Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT id, digest, data FROM concierge_api_keys ORDER BY created, id")) {
+        while (rs.next()) {
+          keys.add(keyRecord(rs));
+        }
+      }
+      return keys;
+    });
+  }
+
+  private static KeyRecord keyRecord(ResultSet rs) throws SQLException {
+    return new KeyRecord(rs.getString(1), rs.getBytes(2), (ObjectNode) Json.parse(rs.getString(3)));
+  }
+
+  @Override
+  public boolean deleteKey(String id) throws IOException {
+    return db.work(c -> {
+      try (PreparedStatement st = c.prepareStatement("DELETE FROM concierge_api_keys WHERE id = ?")) {
+        st.setString(1, id);
+        return st.executeUpdate() > 0;
       }
     });
   }

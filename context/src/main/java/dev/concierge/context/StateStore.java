@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * The gateway's durable state besides memories, which any node must see for the nodes to be interchangeable: the
- * records of legacy downstream sessions, the secrets every node signs with, and a channel on which nodes tell each
- * other what changed. {@link LocalStateStore} serves one process; {@link PostgresStateStore} any number sharing a
+ * records of legacy downstream sessions, API keys, the secrets every node signs with, and a channel on which nodes
+ * tell each other what changed. {@link LocalStateStore} serves one process; {@link PostgresStateStore} any number sharing a
  * database. Records are opaque JSON to the store: what a session holds is the gateway's business.
  */
 public interface StateStore extends AutoCloseable {
@@ -48,6 +48,24 @@ public interface StateStore extends AutoCloseable {
 
   /** The session's logged messages after position {@code after}, oldest first, at most {@code limit}. */
   List<SessionEvent> eventsAfter(String owner, String session, long after, int limit) throws IOException;
+
+  /**
+   * An API key as kept: the id its key carries, the SHA-256 of the whole key (never the key), and who it is for.
+   *
+   * @param data the key's principal and label: the gateway's JSON, opaque to the store
+   */
+  record KeyRecord(String id, byte[] digest, ObjectNode data) {}
+
+  /** Stores a new key; {@code false} when one with its id exists. */
+  boolean addKey(KeyRecord key) throws IOException;
+
+  Optional<KeyRecord> key(String id) throws IOException;
+
+  /** Every key, oldest first. */
+  List<KeyRecord> keys() throws IOException;
+
+  /** Removes a key; {@code false} when there was none with this id. */
+  boolean deleteKey(String id) throws IOException;
 
   /** A random 32-byte secret under this name, created by the first node to ask and the same for all after. */
   byte[] secret(String name) throws IOException;

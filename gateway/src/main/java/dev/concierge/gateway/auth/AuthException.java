@@ -10,7 +10,8 @@ public final class AuthException extends Exception {
   private final String error;
 
   /**
-   * @param status 401 (missing or invalid credentials) or 403 (valid but not allowed)
+   * @param status 401 (missing or invalid credentials), 403 (valid but not allowed), or 503 (the credentials cannot
+   *     be checked now)
    * @param error the RFC 6750 error code ({@code invalid_token}, {@code insufficient_scope}), or {@code null} when
    *     no credentials were sent at all
    */

@@ -8,22 +8,18 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
 import java.time.Clock;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * API keys in {@code <store>/api-keys.json}, as SHA-256 digests (the keys carry 256 random bits, so a plain digest is
- * as strong as the key; a slow password hash would only slow every request). A key reads {@code cnc_<id>_<secret>}:
- * the 12-hex-digit id finds the record in O(1) and is safe to show, the digest of the whole key must match.
+ * API keys in {@code <store>/api-keys.json}, as SHA-256 digests of keys of the form {@link ApiKeys} describes: one
+ * gateway process (several nodes on a database share {@link SharedKeyStore} instead).
  *
  * <p>Every change is a locked read-modify-write and an atomic, owner-only rewrite, so concurrent {@code concierge
  * users} commands lose nothing and a reader never sees half a file. A running gateway checks the file's identity,
@@ -33,10 +29,6 @@ import java.util.Set;
  */
 public final class FileKeyStore implements KeyStore {
   static final String FILE = "api-keys.json";
-  static final String PREFIX = "cnc_";
-  static final int ID_HEX = 12;
-  private static final int MIN_PREFIX = 4;
-  private static final int MAX_KEY = 256;
   private static final long RECHECK_MILLIS = 1000;
   /** File locks are held per process, so this JVM's own instances also queue on a lock of their own. */
   private static final Object JVM_LOCK = new Object();
@@ -69,15 +61,13 @@ public final class FileKeyStore implements KeyStore {
 
   @Override
   public Issued add(String tenant, String user, Set<String> groups, String label) throws IOException {
-    if (tenant == null || tenant.isBlank() || user == null || user.isBlank()) {
-      throw new IllegalArgumentException("a key needs a tenant and a user");
-    }
+    ApiKeys.checkOwner(tenant, user);
     return change(keys -> {
       String id;
       do {
-        id = HexFormat.of().formatHex(Secrets.randomBytes(ID_HEX / 2));
+        id = ApiKeys.newId();
       } while (keys.containsKey(id));
-      String key = PREFIX + id + "_" + Secrets.randomToken(32);
+      String key = ApiKeys.newKey(id);
       KeyInfo info = new KeyInfo(id, tenant, user, groups == null ? Set.of() : Set.copyOf(groups), label,
           clock.instant());
       keys.put(id, KeyFile.entry(info, Secrets.sha256(key)));
@@ -95,46 +85,25 @@ public final class FileKeyStore implements KeyStore {
 
   @Override
   public boolean revoke(String idOrPrefix) throws IOException {
-    String wanted = idOf(idOrPrefix);
+    String wanted = ApiKeys.idOf(idOrPrefix);
     return change(keys -> {
       if (keys.remove(wanted) != null) {
         return true;
       }
-      if (wanted.length() < MIN_PREFIX) {
-        return false;
-      }
-      List<String> matches = keys.keySet().stream().filter(id -> id.startsWith(wanted)).toList();
-      if (matches.size() > 1) {
-        throw new IllegalArgumentException("\"" + wanted + "\" is the start of " + matches.size() + " key ids: "
-            + String.join(", ", matches));
-      }
-      return matches.size() == 1 && keys.remove(matches.get(0)) != null;
+      String match = ApiKeys.byPrefix(keys.keySet(), wanted);
+      return match != null && keys.remove(match) != null;
     });
   }
 
   @Override
   public Optional<Principal> verify(String key) {
-    if (key == null || key.length() > MAX_KEY || !key.startsWith(PREFIX) || key.length() < PREFIX.length() + ID_HEX + 2
-        || key.charAt(PREFIX.length() + ID_HEX) != '_') {
+    String id = ApiKeys.idIn(key);
+    if (id == null) {
       return Optional.empty();
     }
     refreshIfDue();
-    KeyFile.Entry entry = entries.get(key.substring(PREFIX.length(), PREFIX.length() + ID_HEX));
-    if (entry == null || !MessageDigest.isEqual(entry.digest(), Secrets.sha256(key))) {
-      return Optional.empty();
-    }
-    return Optional.of(entry.principal());
-  }
-
-  /** {@code 0a1b2c}, {@code cnc_0a1b2c...} or a whole key: the id part, lower-cased. */
-  private static String idOf(String idOrPrefix) {
-    String s = Objects.requireNonNull(idOrPrefix, "id").strip().toLowerCase(Locale.ROOT);
-    if (s.startsWith(PREFIX)) {
-      s = s.substring(PREFIX.length());
-      int end = s.indexOf('_');
-      s = end < 0 ? s : s.substring(0, end);
-    }
-    return s;
+    KeyFile.Entry entry = entries.get(id);
+    return entry != null && ApiKeys.matches(key, entry.digest()) ? Optional.of(entry.principal()) : Optional.empty();
   }
 
   /** The change of a read-modify-write; {@code keys} is a mutable copy of the current file's keys. */

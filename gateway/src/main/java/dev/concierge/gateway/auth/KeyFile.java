@@ -53,15 +53,36 @@ final class KeyFile {
   }
 
   private static Entry parse(JsonNode k) {
+    return entry(info(required(k, "id"), k), digest(Base64.getDecoder().decode(required(k, "sha256")), k));
+  }
+
+  /** Who a key is for, from its JSON ({@link #infoJson}'s fields); strict. */
+  static KeyInfo info(String id, JsonNode k) {
     Set<String> groups = new HashSet<>();
     k.path("groups").forEach(g -> groups.add(g.asText()));
-    KeyInfo info = new KeyInfo(required(k, "id"), required(k, "tenant"), required(k, "user"), groups,
-        Json.text(k, "label"), Instant.parse(required(k, "created")));
-    byte[] digest = Base64.getDecoder().decode(required(k, "sha256"));
-    if (digest.length != 32 || info.id().length() != FileKeyStore.ID_HEX) {
-      throw new IllegalArgumentException("key " + info.id() + " is damaged");
+    if (id.length() != ApiKeys.ID_HEX) {
+      throw new IllegalArgumentException("key " + id + " is damaged");
     }
-    return entry(info, digest);
+    return new KeyInfo(id, required(k, "tenant"), required(k, "user"), groups, Json.text(k, "label"),
+        Instant.parse(required(k, "created")));
+  }
+
+  private static byte[] digest(byte[] digest, JsonNode k) {
+    if (digest.length != 32) {
+      throw new IllegalArgumentException("key " + Json.text(k, "id") + " is damaged");
+    }
+    return digest;
+  }
+
+  /** Who a key is for, as JSON: tenant, user, groups (sorted), label when there is one, created. */
+  static ObjectNode infoJson(KeyInfo i) {
+    ObjectNode k = Json.object().put("tenant", i.tenant()).put("user", i.user());
+    ArrayNode groups = k.putArray("groups");
+    new TreeSet<>(i.groups()).forEach(groups::add);
+    if (i.label() != null) {
+      k.put("label", i.label());
+    }
+    return k.put("created", i.created().toString());
   }
 
   private static String required(JsonNode k, String field) {
@@ -76,14 +97,9 @@ final class KeyFile {
     ObjectNode root = Json.object().put("version", 1);
     ArrayNode keys = root.putArray("keys");
     for (Entry e : entries) {
-      KeyInfo i = e.info();
-      ObjectNode k = keys.addObject().put("id", i.id()).put("tenant", i.tenant()).put("user", i.user());
-      ArrayNode groups = k.putArray("groups");
-      new TreeSet<>(i.groups()).forEach(groups::add);
-      if (i.label() != null) {
-        k.put("label", i.label());
-      }
-      k.put("created", i.created().toString()).put("sha256", Base64.getEncoder().encodeToString(e.digest()));
+      ObjectNode k = keys.addObject().put("id", e.info().id());
+      k.setAll(infoJson(e.info()));
+      k.put("sha256", Base64.getEncoder().encodeToString(e.digest()));
     }
     return (Json.writePretty(root) + "\n").getBytes(StandardCharsets.UTF_8);
   }

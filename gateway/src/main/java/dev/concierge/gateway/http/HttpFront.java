@@ -149,6 +149,11 @@ public final class HttpFront extends Handler.Abstract {
   }
 
   private void unauthorized(Request request, Response response, Callback callback, AuthException e) {
+    if (e.status() == 503) { // no challenge: the credentials may be fine, the gateway cannot check them now
+      response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+      Http.error(response, callback, 503, null, ErrorCodes.INTERNAL_ERROR, "Service unavailable: " + e.getMessage());
+      return;
+    }
     StringBuilder challenge = new StringBuilder("Bearer resource_metadata=\"")
         .append(baseUrl(request)).append(METADATA_PATH).append(MCP_PATH).append('"');
     if (e.error() != null) {

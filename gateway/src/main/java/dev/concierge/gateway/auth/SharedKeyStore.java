@@ -1,0 +1,143 @@
+package dev.concierge.gateway.auth;
+
+import dev.concierge.context.StateStore;
+import dev.concierge.context.StateStore.KeyRecord;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * API keys in the gateway's {@link StateStore}, for nodes that share a database: every node accepts a key that any
+ * node, or {@code concierge users --store jdbc:...}, issued. Only the keys' digests are kept, as in
+ * {@link FileKeyStore}.
+ *
+ * <p>{@link #verify} is on every request's path, so a node caches what it looked up, a key's record or that there is
+ * none, for {@link #CACHE_MILLIS}. Adding or revoking a key tells every node at once over the store's channel, and
+ * each drops that id from its cache; a node that missed the message (its listening connection broke) sees the change
+ * when the entry expires. So a revoked key stops working everywhere at once, and after 30 seconds at the latest.
+ */
+public final class SharedKeyStore implements KeyStore {
+  static final String TOPIC = "api-keys";
+  static final long CACHE_MILLIS = 30_000;
+  /** Unknown ids are cached too (so that guessing costs the database nothing): past this many, start afresh. */
+  private static final int MAX_CACHED = 10_000;
+  private static final System.Logger LOG = System.getLogger(SharedKeyStore.class.getName());
+
+  /** A lookup's outcome; {@code entry} is {@code null} when there is no such key. */
+  private record Cached(KeyFile.Entry entry, long expiresAtMillis) {}
+
+  private final StateStore state;
+  private final Clock clock;
+  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  /** Counts the changes heard, so that a lookup that raced one does not cache what it read before it. */
+  private final AtomicLong changes = new AtomicLong();
+
+  public SharedKeyStore(StateStore state) {
+    this(state, Clock.systemUTC());
+  }
+
+  /** @param clock stamps new keys and expires cached lookups */
+  public SharedKeyStore(StateStore state, Clock clock) {
+    this.state = state;
+    this.clock = clock;
+    state.subscribe(TOPIC, id -> {
+      changes.incrementAndGet();
+      cache.remove(id);
+    });
+  }
+
+  @Override
+  public Issued add(String tenant, String user, Set<String> groups, String label) throws IOException {
+    ApiKeys.checkOwner(tenant, user);
+    KeyInfo info;
+    String key;
+    do {
+      String id = ApiKeys.newId();
+      key = ApiKeys.newKey(id);
+      info = new KeyInfo(id, tenant, user, groups == null ? Set.of() : Set.copyOf(groups), label, clock.instant());
+    } while (!state.addKey(new KeyRecord(info.id(), Secrets.sha256(key), KeyFile.infoJson(info))));
+    changed(info.id()); // a node may have cached the id as unknown
+    return new Issued(info, key);
+  }
+
+  @Override
+  public List<KeyInfo> list() throws IOException {
+    return state.keys().stream().map(r -> KeyFile.info(r.id(), r.data())).toList();
+  }
+
+  @Override
+  public boolean revoke(String idOrPrefix) throws IOException {
+    String wanted = ApiKeys.idOf(idOrPrefix);
+    String id = state.deleteKey(wanted) ? wanted
+        : ApiKeys.byPrefix(state.keys().stream().map(KeyRecord::id).toList(), wanted);
+    if (id == null || (!id.equals(wanted) && !state.deleteKey(id))) {
+      return false;
+    }
+    changed(id);
+    return true;
+  }
+
+  /**
+   * @throws UncheckedIOException when the key is not cached and the store cannot be reached: the caller cannot tell
+   *     a good key from a bad one now
+   */
+  @Override
+  public Optional<Principal> verify(String key) {
+    String id = ApiKeys.idIn(key);
+    if (id == null) {
+      return Optional.empty();
+    }
+    long now = clock.millis();
+    Cached cached = cache.get(id);
+    if (cached == null || cached.expiresAtMillis() <= now) {
+      cached = lookUp(id, now);
+    }
+    KeyFile.Entry entry = cached.entry();
+    return entry != null && ApiKeys.matches(key, entry.digest()) ? Optional.of(entry.principal()) : Optional.empty();
+  }
+
+  private Cached lookUp(String id, long now) {
+    long before = changes.get();
+    Optional<KeyRecord> record;
+    try {
+      record = state.key(id);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Cached fresh = new Cached(record.map(SharedKeyStore::entry).orElse(null), now + CACHE_MILLIS);
+    if (changes.get() == before) { // a change heard meanwhile may be newer than what was read: ask again next time
+      if (cache.size() >= MAX_CACHED) {
+        cache.clear();
+      }
+      cache.put(id, fresh);
+    }
+    return fresh;
+  }
+
+  /** A damaged record accepts nothing (and says so in the log, never to the client). */
+  private static KeyFile.Entry entry(KeyRecord record) {
+    try {
+      return KeyFile.entry(KeyFile.info(record.id(), record.data()), record.digest());
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.WARNING, "API key " + record.id() + " is damaged in the store: " + e.getMessage());
+      return null;
+    }
+  }
+
+  /** The change is stored; every node (this one too) is told to forget what it cached of the key. */
+  private void changed(String id) {
+    cache.remove(id);
+    try {
+      state.publish(TOPIC, id);
+    } catch (IOException e) {
+      LOG.log(System.Logger.Level.WARNING, "key " + id + " changed, but the other nodes could not be told now; they "
+          + "see it within " + CACHE_MILLIS / 1000 + " s: " + e.getMessage());
+    }
+  }
+}
