@@ -444,12 +444,11 @@ public final class EmbeddedStore implements MemoryStore {
 
   /** The owner, current versions (unless history is asked), not expired, and the caller's filters: one query. */
   private Query scopeQuery(Owner owner, Filter f) {
+    // The owner's and the caller's filters form one query that is the same from call to call, so Lucene's query
+    // cache keeps its matches per large segment after a few uses (the vector search's pre-filter walked them all,
+    // every recall); the expiry clause, which names the current instant, stays outside it.
     BooleanQuery.Builder b = new BooleanQuery.Builder()
         .add(new TermQuery(new Term(MemoryDocuments.OWNER, owner.key())), BooleanClause.Occur.FILTER);
-    // Not expired, said as "not expired by now": every version has an expiry point (the largest long when it has
-    // none), so this range visits only the few expired ones, where "expires after now" visited nearly all of them.
-    b.add(LongPoint.newRangeQuery(MemoryDocuments.EXPIRES, Long.MIN_VALUE, clock.millis()),
-        BooleanClause.Occur.MUST_NOT);
     if (!f.includeHistory()) {
       b.add(new TermQuery(new Term(MemoryDocuments.CURRENT, "1")), BooleanClause.Occur.FILTER);
     }
@@ -464,7 +463,12 @@ public final class EmbeddedStore implements MemoryStore {
     if (f.server() != null) {
       b.add(new TermQuery(new Term(MemoryDocuments.SERVER, f.server())), BooleanClause.Occur.FILTER);
     }
-    return b.build();
+    // Not expired, said as "not expired by now": every version has an expiry point (the largest long when it has
+    // none), so this range visits only the few expired ones, where "expires after now" visited nearly all of them.
+    return new BooleanQuery.Builder().add(b.build(), BooleanClause.Occur.FILTER)
+        .add(LongPoint.newRangeQuery(MemoryDocuments.EXPIRES, Long.MIN_VALUE, clock.millis()),
+            BooleanClause.Occur.MUST_NOT)
+        .build();
   }
 
   private static void anyOf(BooleanQuery.Builder b, String field, java.util.Set<String> values) {
