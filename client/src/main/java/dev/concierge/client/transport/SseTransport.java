@@ -134,16 +134,26 @@ public final class SseTransport implements McpTransport {
       return CompletableFuture.failedFuture(e);
     }
     CompletableFuture<Void> result = new CompletableFuture<>();
-    client.sendAsync(request, BodyHandlers.ofInputStream()).whenComplete((response, error) -> {
-      try {
-        threads.execute(() -> acknowledge(message, response, error, result));
-      } catch (RejectedExecutionException e) {
-        if (response != null) {
-          HttpExchanges.closeQuietly(response.body());
+    // The blocking send() on a thread of ours: on fewer than three cores sendAsync completes through a new thread per
+    // response (CompletableFuture's default executor), as the Streamable HTTP transport found.
+    try {
+      threads.execute(() -> {
+        HttpResponse<InputStream> response;
+        try {
+          response = client.send(request, BodyHandlers.ofInputStream());
+        } catch (IOException e) {
+          acknowledge(message, null, e, result);
+          return;
+        } catch (InterruptedException e) { // closing
+          Thread.currentThread().interrupt();
+          result.completeExceptionally(closedError());
+          return;
         }
-        result.completeExceptionally(closedError());
-      }
-    });
+        acknowledge(message, response, null, result);
+      });
+    } catch (RejectedExecutionException e) {
+      result.completeExceptionally(closedError());
+    }
     return result;
   }
 
