@@ -72,6 +72,10 @@ public final class EmbeddedStore implements MemoryStore {
   private final java.util.concurrent.atomic.AtomicBoolean refreshQueued =
       new java.util.concurrent.atomic.AtomicBoolean();
   private final Object writeLock = new Object();
+  /** Held while deleted documents are rewritten out of the index files (see {@link #erase}). */
+  private final Object eraseLock = new Object();
+  /** For tests: runs as a rewrite starts, on its thread. */
+  volatile Runnable erasing = () -> {};
   /** Durability for single writes; see {@link WriteAheadLog}. */
   private final WriteAheadLog wal;
   private final java.util.concurrent.ScheduledExecutorService committer;
@@ -326,6 +330,7 @@ public final class EmbeddedStore implements MemoryStore {
 
   @Override
   public DeletionReceipt forget(Owner owner, String id) throws IOException {
+    List<String> ids;
     synchronized (writeLock) {
       String series = seriesOf(owner, id);
       if (series == null) {
@@ -334,8 +339,9 @@ public final class EmbeddedStore implements MemoryStore {
       BooleanQuery q = new BooleanQuery.Builder()
           .add(new TermQuery(new Term(MemoryDocuments.OWNER, owner.key())), BooleanClause.Occur.FILTER)
           .add(new TermQuery(new Term(MemoryDocuments.SERIES, series)), BooleanClause.Occur.FILTER).build();
-      return purge(q);
+      ids = delete(q);
     }
+    return erase(ids);
   }
 
   @Override
@@ -343,24 +349,32 @@ public final class EmbeddedStore implements MemoryStore {
     filter.validate();
     Filter withHistory = new Filter(filter.scopes(), filter.kinds(), filter.from(), filter.to(), filter.metadata(),
         filter.server(), true);
+    List<String> ids;
     synchronized (writeLock) {
-      return purge(scopeQuery(owner, withHistory));
+      ids = delete(scopeQuery(owner, withHistory));
     }
+    return erase(ids);
   }
 
   @Override
   public int expire() throws IOException {
+    List<String> ids;
     synchronized (writeLock) {
-      Query q = LongPoint.newRangeQuery(MemoryDocuments.EXPIRES, Long.MIN_VALUE, clock.millis());
-      return purge(q).ids().size();
+      ids = delete(LongPoint.newRangeQuery(MemoryDocuments.EXPIRES, Long.MIN_VALUE, clock.millis()));
     }
+    return erase(ids).ids().size();
   }
 
   /**
    * Deletes what {@code q} matches and rewrites the segments that held it, then commits: after that no file of the
    * index contains the forgotten text or vectors, and readers are reopened so no cache serves them.
    */
-  private DeletionReceipt purge(Query q) throws IOException {
+  /**
+   * The first half of a removal, under the write lock: the matching versions are deleted, durably (what the log held
+   * is committed first, so a replay cannot bring them back) and from every search that starts after. Returns their
+   * ids.
+   */
+  private List<String> delete(Query q) throws IOException {
     List<String> ids = new ArrayList<>();
     IndexSearcher searcher = fresh();
     try {
@@ -373,13 +387,28 @@ public final class EmbeddedStore implements MemoryStore {
     if (!ids.isEmpty()) {
       checkpoint();
       writer.deleteDocuments(q);
-      // A merge that was already running when the deletes came carries them into its result as deleted documents:
-      // merge again until no segment holds one.
-      for (int round = 0; round < 10 && writer.hasDeletions(); round++) {
-        writer.forceMergeDeletes(true);
-      }
       commit();
-      writer.deleteUnusedFiles();
+    }
+    return ids;
+  }
+
+  /**
+   * The second half, outside the write lock: every segment that still holds a deleted document is rewritten without
+   * it, so nothing of the versions is left in the index files. That rewrites whole segments (graphs included) and
+   * takes seconds in a large store, which is why other users' writes must not wait for it.
+   */
+  private DeletionReceipt erase(List<String> ids) throws IOException {
+    if (!ids.isEmpty()) {
+      synchronized (eraseLock) { // one rewrite at a time: a second would redo the first's work
+        erasing.run();
+        // A merge that was already running when the deletes came carries them into its result as deleted
+        // documents: merge again until no segment holds one.
+        for (int round = 0; round < 10 && writer.hasDeletions(); round++) {
+          writer.forceMergeDeletes(true);
+        }
+        writer.commit();
+        writer.deleteUnusedFiles();
+      }
     }
     List<String> places = embedder == null ? List.of("records", "text index", "caches")
         : List.of("records", "text index", "vectors", "caches");
