@@ -5,6 +5,9 @@ import dev.concierge.context.MemoryStore;
 import dev.concierge.context.MemoryStores;
 import dev.concierge.context.MiniLmEmbedder;
 import dev.concierge.context.PostgresStore;
+import dev.concierge.context.StateStore;
+import dev.concierge.gateway.auth.FileKeyStore;
+import dev.concierge.gateway.auth.SharedKeyStore;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +27,8 @@ final class StoreCommand implements Runnable {
   }
 
   @Command(name = "migrate", description = "Copy every user's memories, with their history, from one store to "
-      + "another (e.g. a directory to PostgreSQL), then verify the target holds every version. Safe to rerun.")
+      + "another (e.g. a directory to PostgreSQL), then verify the target holds every version; from a directory to "
+      + "PostgreSQL, its API keys too. Safe to rerun.")
   static final class Migrate implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -55,7 +59,23 @@ final class StoreCommand implements Runnable {
           return Main.FAILED;
         }
       }
+      if (!MemoryStores.isDatabase(from) && MemoryStores.isDatabase(to)) {
+        copyKeys(out);
+      }
       return 0;
+    }
+
+    /** The directory's API keys (--auth keys) go to the database too, digests unchanged: issued keys keep working. */
+    private void copyKeys(PrintWriter out) throws Exception {
+      FileKeyStore keys = new FileKeyStore(java.nio.file.Path.of(from));
+      int held = keys.list().size();
+      if (held == 0) {
+        return;
+      }
+      try (StateStore state = StoreDir.state(to)) {
+        int copied = new SharedKeyStore(state).copyFrom(keys);
+        out.printf("%d API keys copied (%d already there)%n", copied, held - copied);
+      }
     }
   }
 

@@ -67,9 +67,17 @@ class MemoryCommandTest {
     String database = dev.concierge.context.TestPostgres.freshDatabase();
     run("memory", "remember", "Alice takes her coffee black", "--store", store, "--user", "alice", "--lexical");
     run("memory", "remember", "Bob prefers tea", "--store", store, "--user", "bob", "--lexical");
+    String key = run("users", "add", "alice", "--store", store).out().lines().toList().get(1).strip();
     Run moved = run("store", "migrate", "--from", store, "--to", database, "--lexical");
     assertThat(moved.exit()).as(moved.err()).isZero();
-    assertThat(moved.out()).contains("2 users, 2 memory versions; 2 verified in the target");
+    assertThat(moved.out()).contains("2 users, 2 memory versions; 2 verified in the target")
+        .contains("1 API keys copied (0 already there)");
+    assertThat(run("store", "migrate", "--from", store, "--to", database, "--lexical").out())
+        .contains("0 API keys copied (1 already there)");
+    try (dev.concierge.context.StateStore state = dev.concierge.context.PostgresStateStore.open(database)) {
+      assertThat(new dev.concierge.gateway.auth.SharedKeyStore(state).verify(key)).as("the key works there")
+          .hasValueSatisfying(p -> assertThat(p.user()).isEqualTo("alice"));
+    }
     Run recall = run("memory", "recall", "coffee", "--store", database, "--user", "alice", "--lexical");
     assertThat(recall.out()).contains("Alice takes her coffee black").doesNotContain("tea");
     assertThat(run("store", "compact", "--store", database).exit()).isZero();

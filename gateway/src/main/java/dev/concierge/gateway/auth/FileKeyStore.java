@@ -75,6 +75,14 @@ public final class FileKeyStore implements KeyStore {
     });
   }
 
+  /** The keys as kept: who each is for and its digest (for moving them to another store). */
+  Map<String, KeyFile.Entry> entries() throws IOException {
+    synchronized (this) {
+      loadIfChanged();
+    }
+    return entries;
+  }
+
   @Override
   public List<KeyInfo> list() throws IOException {
     synchronized (this) {

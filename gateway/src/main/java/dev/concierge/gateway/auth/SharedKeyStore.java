@@ -66,6 +66,21 @@ public final class SharedKeyStore implements KeyStore {
     return new Issued(info, key);
   }
 
+  /**
+   * Copies the keys of a single gateway's key file here, digests and all, so that they keep working when its users move
+   * to nodes on a database. Keys already here are left as they are; returns how many were copied.
+   */
+  public int copyFrom(FileKeyStore file) throws IOException {
+    int copied = 0;
+    for (KeyFile.Entry e : file.entries().values()) {
+      if (state.addKey(new KeyRecord(e.info().id(), e.digest(), KeyFile.infoJson(e.info())))) {
+        changed(e.info().id());
+        copied++;
+      }
+    }
+    return copied;
+  }
+
   @Override
   public List<KeyInfo> list() throws IOException {
     return state.keys().stream().map(r -> KeyFile.info(r.id(), r.data())).toList();
