@@ -132,6 +132,18 @@ public final class EmbeddedStore implements MemoryStore {
     });
     committer.scheduleWithFixedDelay(this::commitInBackground, COMMIT_EVERY_MILLIS, COMMIT_EVERY_MILLIS,
         java.util.concurrent.TimeUnit.MILLISECONDS);
+    if (writer.hasDeletions()) {
+      // A process that died during a forget's rewrite left the deletion committed and the files not yet rewritten:
+      // finish that in the background rather than hold up the start.
+      committer.execute(() -> {
+        try {
+          rewriteDeleted();
+        } catch (IOException | RuntimeException e) {
+          System.getLogger(EmbeddedStore.class.getName()).log(System.Logger.Level.WARNING,
+              "rewriting deleted memories out of the index failed; the next forget retries: " + e);
+        }
+      });
+    }
   }
 
   /** Applies log entries again; each is an upsert by id, so an entry the index already holds changes nothing. */
@@ -399,20 +411,25 @@ public final class EmbeddedStore implements MemoryStore {
    */
   private DeletionReceipt erase(List<String> ids) throws IOException {
     if (!ids.isEmpty()) {
-      synchronized (eraseLock) { // one rewrite at a time: a second would redo the first's work
-        erasing.run();
-        // A merge that was already running when the deletes came carries them into its result as deleted
-        // documents: merge again until no segment holds one.
-        for (int round = 0; round < 10 && writer.hasDeletions(); round++) {
-          writer.forceMergeDeletes(true);
-        }
-        writer.commit();
-        writer.deleteUnusedFiles();
-      }
+      rewriteDeleted();
     }
     List<String> places = embedder == null ? List.of("records", "text index", "caches")
         : List.of("records", "text index", "vectors", "caches");
     return new DeletionReceipt(ids, places, clock.instant());
+  }
+
+  /** Rewrites every segment that holds a deleted document, until none does. */
+  private void rewriteDeleted() throws IOException {
+    synchronized (eraseLock) { // one rewrite at a time: a second would redo the first's work
+      erasing.run();
+      // A merge that was already running when the deletes came carries them into its result as deleted documents:
+      // merge again until no segment holds one.
+      for (int round = 0; round < 10 && writer.hasDeletions(); round++) {
+        writer.forceMergeDeletes(true);
+      }
+      writer.commit();
+      writer.deleteUnusedFiles();
+    }
   }
 
   @Override
