@@ -131,6 +131,9 @@ public final class SharedKeyStore implements KeyStore {
         cache.clear();
       }
       cache.put(id, fresh);
+      if (changes.get() != before) { // a change heard between the check and the put: its removal may have come first
+        cache.remove(id);
+      }
     }
     return fresh;
   }
