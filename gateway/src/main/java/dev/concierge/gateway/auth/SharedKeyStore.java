@@ -61,7 +61,7 @@ public final class SharedKeyStore implements KeyStore {
       String id = ApiKeys.newId();
       key = ApiKeys.newKey(id);
       info = new KeyInfo(id, tenant, user, groups == null ? Set.of() : Set.copyOf(groups), label, clock.instant());
-    } while (!state.addKey(new KeyRecord(info.id(), Secrets.sha256(key), KeyFile.infoJson(info))));
+    } while (!store(info, Secrets.sha256(key)));
     changed(info.id()); // a node may have cached the id as unknown
     return new Issued(info, key);
   }
@@ -73,12 +73,17 @@ public final class SharedKeyStore implements KeyStore {
   public int copyFrom(FileKeyStore file) throws IOException {
     int copied = 0;
     for (KeyFile.Entry e : file.entries().values()) {
-      if (state.addKey(new KeyRecord(e.info().id(), e.digest(), KeyFile.infoJson(e.info())))) {
+      if (store(e.info(), e.digest())) {
         changed(e.info().id());
         copied++;
       }
     }
     return copied;
+  }
+
+  /** Adds a key's record unless its id is taken. */
+  private boolean store(KeyInfo info, byte[] digest) throws IOException {
+    return state.addKey(new KeyRecord(info.id(), digest, KeyFile.infoJson(info)));
   }
 
   @Override
