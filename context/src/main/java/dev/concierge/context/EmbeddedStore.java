@@ -74,6 +74,14 @@ public final class EmbeddedStore implements MemoryStore {
   private final Object writeLock = new Object();
   /** Held while deleted documents are rewritten out of the index files (see {@link #erase}). */
   private final Object eraseLock = new Object();
+  /**
+   * Exists while a forget's deletion is committed and its rewrite not yet done, so that a process dying in between
+   * leaves word for the next start to finish it (see {@link #erase}).
+   */
+  private final Path erasePending;
+  /** Removals deleted and not yet rewritten, in this process. */
+  private final java.util.concurrent.atomic.AtomicInteger unerased = new java.util.concurrent.atomic.AtomicInteger();
+  private volatile boolean closing;
   /** For tests: runs as a rewrite starts, on its thread. */
   volatile Runnable erasing = () -> {};
   /** Durability for single writes; see {@link WriteAheadLog}. */
@@ -108,6 +116,7 @@ public final class EmbeddedStore implements MemoryStore {
     checkSchema(dir.resolve(SCHEMA_FILE));
     // Segments flushed for searching (not yet committed) stay in memory up to a bound instead of becoming files at
     // once; the commit writes and syncs them.
+    this.erasePending = dir.resolve("erase-pending");
     this.directory = new NRTCachingDirectory(FSDirectory.open(dir.resolve("memories")), 5, 64);
     IndexWriterConfig config = new IndexWriterConfig(analyzer);
     // Lucene merges small segments while a reader is opened (waiting up to 500 ms by default): with a refresh per
@@ -132,17 +141,24 @@ public final class EmbeddedStore implements MemoryStore {
     });
     committer.scheduleWithFixedDelay(this::commitInBackground, COMMIT_EVERY_MILLIS, COMMIT_EVERY_MILLIS,
         java.util.concurrent.TimeUnit.MILLISECONDS);
-    if (writer.hasDeletions()) {
+    if (Files.exists(erasePending)) {
       // A process that died during a forget's rewrite left the deletion committed and the files not yet rewritten:
-      // finish that in the background rather than hold up the start.
-      committer.execute(() -> {
+      // finish that on a thread of its own rather than hold up the start or the background commits.
+      Thread finish = new Thread(() -> {
         try {
           rewriteDeleted();
+          synchronized (eraseLock) {
+            if (unerased.get() == 0) {
+              Files.deleteIfExists(erasePending);
+            }
+          }
         } catch (IOException | RuntimeException e) {
           System.getLogger(EmbeddedStore.class.getName()).log(System.Logger.Level.WARNING,
-              "rewriting deleted memories out of the index failed; the next forget retries: " + e);
+              "rewriting forgotten memories out of the index failed; the next start retries: " + e);
         }
-      });
+      }, "concierge-store-erase");
+      finish.setDaemon(true);
+      finish.start();
     }
   }
 
@@ -378,10 +394,6 @@ public final class EmbeddedStore implements MemoryStore {
   }
 
   /**
-   * Deletes what {@code q} matches and rewrites the segments that held it, then commits: after that no file of the
-   * index contains the forgotten text or vectors, and readers are reopened so no cache serves them.
-   */
-  /**
    * The first half of a removal, under the write lock: the matching versions are deleted, durably (what the log held
    * is committed first, so a replay cannot bring them back) and from every search that starts after. Returns their
    * ids.
@@ -398,6 +410,9 @@ public final class EmbeddedStore implements MemoryStore {
     }
     if (!ids.isEmpty()) {
       checkpoint();
+      unerased.incrementAndGet();
+      Files.write(erasePending, new byte[0], java.nio.file.StandardOpenOption.CREATE,
+          java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.SYNC);
       writer.deleteDocuments(q);
       commit();
     }
@@ -412,6 +427,11 @@ public final class EmbeddedStore implements MemoryStore {
   private DeletionReceipt erase(List<String> ids) throws IOException {
     if (!ids.isEmpty()) {
       rewriteDeleted();
+      synchronized (eraseLock) { // the word for the next start goes once no removal of this process is left undone
+        if (unerased.decrementAndGet() == 0) {
+          Files.deleteIfExists(erasePending);
+        }
+      }
     }
     List<String> places = embedder == null ? List.of("records", "text index", "caches")
         : List.of("records", "text index", "vectors", "caches");
@@ -421,13 +441,16 @@ public final class EmbeddedStore implements MemoryStore {
   /** Rewrites every segment that holds a deleted document, until none does. */
   private void rewriteDeleted() throws IOException {
     synchronized (eraseLock) { // one rewrite at a time: a second would redo the first's work
+      if (closing) {
+        throw new IOException("the store is closing; its next start finishes the rewrite");
+      }
       erasing.run();
       // A merge that was already running when the deletes came carries them into its result as deleted documents:
       // merge again until no segment holds one.
       for (int round = 0; round < 10 && writer.hasDeletions(); round++) {
         writer.forceMergeDeletes(true);
       }
-      writer.commit();
+      commit(); // reopens the searcher too: files an open reader still uses cannot be deleted
       writer.deleteUnusedFiles();
     }
   }
@@ -477,9 +500,12 @@ public final class EmbeddedStore implements MemoryStore {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    synchronized (writeLock) {
-      checkpoint();
-      wal.close();
+    closing = true;
+    synchronized (eraseLock) { // a rewrite in progress ends before the writer closes under it
+      synchronized (writeLock) {
+        checkpoint();
+        wal.close();
+      }
     }
     searchers.close();
     writer.close();
