@@ -75,13 +75,15 @@ final class GetStreamLoop {
       if (handle.isStopped() || !wanted.getAsBoolean()) {
         return End.STOPPED;
       }
-      openedAt = System.nanoTime();
       HttpResponse<InputStream> response;
       try {
         response = endpoint.openStream(handle, version, session, cursor.lastEventId, limits.maxReconnectDelay());
       } catch (ConnectException e) {
         return End.UNREACHABLE;
       }
+      // A stream's health is timed from its answer: an open that waited out its timeout for headers is no healthier
+      // than one refused at once.
+      openedAt = System.nanoTime();
       if (response == null) {
         outcome = SseMessagePump.Outcome.NOTHING;
         continue;

@@ -141,7 +141,7 @@ public final class SseTransport implements McpTransport {
         HttpResponse<InputStream> response;
         try {
           response = client.send(request, BodyHandlers.ofInputStream());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) { // sendAsync reported both through its future
           acknowledge(message, null, e, result);
           return;
         } catch (InterruptedException e) { // closing
