@@ -72,8 +72,8 @@ final class StoreCommand implements Runnable {
       if (held == 0) {
         return;
       }
-      try (StateStore state = StoreDir.state(to)) {
-        int copied = new SharedKeyStore(state).copyFrom(keys);
+      try (StateStore state = StoreDir.state(to); SharedKeyStore shared = new SharedKeyStore(state)) {
+        int copied = shared.copyFrom(keys);
         out.printf("%d API keys copied (%d already there)%n", copied, held - copied);
       }
     }

@@ -41,8 +41,8 @@ final class UsersCommand implements Runnable {
       if (!StoreDir.isDatabase(store)) {
         return work.apply(new FileKeyStore(StoreDir.resolve(store)));
       }
-      try (StateStore state = StoreDir.state(store)) {
-        return work.apply(new SharedKeyStore(state));
+      try (StateStore state = StoreDir.state(store); SharedKeyStore keys = new SharedKeyStore(state)) {
+        return work.apply(keys);
       }
     }
   }

@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * API keys in the gateway's {@link StateStore}, for nodes that share a database: every node accepts a key that any
@@ -20,35 +22,49 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>{@link #verify} is on every request's path, so a node caches what it looked up, a key's record or that there is
  * none, for {@link #CACHE_MILLIS}. Adding or revoking a key tells every node at once over the store's channel, and
  * each drops that id from its cache; a node that missed the message (its listening connection broke) sees the change
- * when the entry expires. So a revoked key stops working everywhere at once, and after 30 seconds at the latest.
+ * when the entry expires. So a revoked key stops working everywhere at once, and after 30 seconds at the latest
+ * (timed by the monotonic clock: setting the wall clock back does not keep a revoked key alive).
+ *
+ * <p>Closing it stops listening for changes; the state store stays open.
  */
-public final class SharedKeyStore implements KeyStore {
+public final class SharedKeyStore implements KeyStore, AutoCloseable {
   static final String TOPIC = "api-keys";
   static final long CACHE_MILLIS = 30_000;
-  /** Unknown ids are cached too (so that guessing costs the database nothing): past this many, start afresh. */
-  private static final int MAX_CACHED = 10_000;
+  /**
+   * Unknown ids are cached too, so that guessing costs the database nothing, but apart from the keys found and at most
+   * this many: a flood of guesses evicts earlier guesses, never a real key.
+   */
+  static final int MAX_UNKNOWN = 10_000;
+  private static final long CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(CACHE_MILLIS);
   private static final System.Logger LOG = System.getLogger(SharedKeyStore.class.getName());
 
   /** A lookup's outcome; {@code entry} is {@code null} when there is no such key. */
-  private record Cached(KeyFile.Entry entry, long expiresAtMillis) {}
+  private record Cached(KeyFile.Entry entry, long expiresAtNanos) {}
 
   private final StateStore state;
   private final Clock clock;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+  private final Map<String, Cached> found = new ConcurrentHashMap<>();
+  private final Map<String, Cached> unknown = new ConcurrentHashMap<>();
   /** Counts the changes heard, so that a lookup that raced one does not cache what it read before it. */
   private final AtomicLong changes = new AtomicLong();
+  private final AutoCloseable listening;
 
   public SharedKeyStore(StateStore state) {
-    this(state, Clock.systemUTC());
+    this(state, Clock.systemUTC(), System::nanoTime);
   }
 
-  /** @param clock stamps new keys and expires cached lookups */
-  public SharedKeyStore(StateStore state, Clock clock) {
+  /**
+   * @param clock stamps new keys
+   * @param nanoTime a monotonic clock (as {@link System#nanoTime}) that expires cached lookups
+   */
+  public SharedKeyStore(StateStore state, Clock clock, LongSupplier nanoTime) {
     this.state = state;
     this.clock = clock;
-    state.subscribe(TOPIC, id -> {
+    this.nanoTime = nanoTime;
+    this.listening = state.subscribe(TOPIC, id -> {
       changes.incrementAndGet();
-      cache.remove(id);
+      forget(id);
     });
   }
 
@@ -113,9 +129,12 @@ public final class SharedKeyStore implements KeyStore {
     if (id == null) {
       return Optional.empty();
     }
-    long now = clock.millis();
-    Cached cached = cache.get(id);
-    if (cached == null || cached.expiresAtMillis() <= now) {
+    long now = nanoTime.getAsLong();
+    Cached cached = found.get(id);
+    if (cached == null) {
+      cached = unknown.get(id);
+    }
+    if (cached == null || cached.expiresAtNanos() - now <= 0) {
       cached = lookUp(id, now);
     }
     KeyFile.Entry entry = cached.entry();
@@ -130,17 +149,33 @@ public final class SharedKeyStore implements KeyStore {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    Cached fresh = new Cached(record.map(SharedKeyStore::entry).orElse(null), now + CACHE_MILLIS);
+    Cached fresh = new Cached(record.map(SharedKeyStore::entry).orElse(null), now + CACHE_NANOS);
     if (changes.get() == before) { // a change heard meanwhile may be newer than what was read: ask again next time
-      if (cache.size() >= MAX_CACHED) {
-        cache.clear();
+      forget(id); // an entry of the other kind, if it had expired
+      if (fresh.entry() != null) {
+        found.put(id, fresh);
+      } else {
+        evictAnUnknownIfFull();
+        unknown.put(id, fresh);
       }
-      cache.put(id, fresh);
       if (changes.get() != before) { // a change heard between the check and the put: its removal may have come first
-        cache.remove(id);
+        forget(id);
       }
     }
     return fresh;
+  }
+
+  private void evictAnUnknownIfFull() {
+    var ids = unknown.keySet().iterator();
+    while (unknown.size() >= MAX_UNKNOWN && ids.hasNext()) {
+      ids.next();
+      ids.remove();
+    }
+  }
+
+  private void forget(String id) {
+    found.remove(id);
+    unknown.remove(id);
   }
 
   /** A damaged record accepts nothing (and says so in the log, never to the client). */
@@ -155,12 +190,17 @@ public final class SharedKeyStore implements KeyStore {
 
   /** The change is stored; every node (this one too) is told to forget what it cached of the key. */
   private void changed(String id) {
-    cache.remove(id);
+    forget(id);
     try {
       state.publish(TOPIC, id);
     } catch (IOException e) {
       LOG.log(System.Logger.Level.WARNING, "key " + id + " changed, but the other nodes could not be told now; they "
           + "see it within " + CACHE_MILLIS / 1000 + " s: " + e.getMessage());
     }
+  }
+
+  @Override
+  public void close() throws Exception {
+    listening.close();
   }
 }

@@ -13,7 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Keys in the state store the nodes share; each {@link #open()} is another node on the same store. */
@@ -21,21 +24,30 @@ class SharedKeyStoreTest extends KeyStoreContract {
   private final LocalStateStore state = new LocalStateStore(null);
   /** When set, every call to the store fails, as when the database cannot be reached. */
   private final AtomicBoolean down = new AtomicBoolean();
+  /** Runs right after the store answered a key lookup, before the answer reaches the key store. */
+  private final AtomicReference<Runnable> afterLookup = new AtomicReference<>();
   private final StateStore reachable = (StateStore) Proxy.newProxyInstance(getClass().getClassLoader(),
       new Class<?>[] {StateStore.class}, (proxy, method, args) -> {
         if (down.get()) {
           throw new IOException("connection refused");
         }
         try {
-          return method.invoke(state, args);
+          Object result = method.invoke(state, args);
+          Runnable after = method.getName().equals("key") ? afterLookup.getAndSet(null) : null;
+          if (after != null) {
+            after.run();
+          }
+          return result;
         } catch (InvocationTargetException e) {
           throw e.getCause();
         }
       });
+  /** The monotonic clock that times cached lookups. */
+  private final AtomicLong nanoTime = new AtomicLong();
 
   @Override
   KeyStore open() {
-    return new SharedKeyStore(reachable, clock);
+    return new SharedKeyStore(reachable, clock, nanoTime::get);
   }
 
   @Override
@@ -85,8 +97,39 @@ class SharedKeyStoreTest extends KeyStoreContract {
 
     state.deleteKey(issued.info().id()); // revoked, and the message to this node lost
     assertThat(node.verify(issued.key())).as("still cached").isPresent();
-    clock.advance(Duration.ofMillis(SharedKeyStore.CACHE_MILLIS));
+    clock.advance(Duration.ofHours(-1)); // the wall clock set back does not keep the entry
+    nanoTime.addAndGet(TimeUnit.MILLISECONDS.toNanos(SharedKeyStore.CACHE_MILLIS));
     assertThat(node.verify(issued.key())).isEmpty();
+  }
+
+  @Test
+  void aRevocationHeardWhileALookupWasUnderWayIsNotUndoneByCachingWhatTheLookupRead() throws Exception {
+    KeyStore node = open();
+    KeyStore.Issued issued = open().add("acme", "bob", Set.of(), null);
+    afterLookup.set(() -> { // the record was read; another node revokes the key before this one caches it
+      try {
+        assertThat(open().revoke(issued.info().id())).isTrue();
+      } catch (IOException e) {
+        throw new AssertionError(e);
+      }
+    });
+
+    node.verify(issued.key()); // either answer is fair for a request racing the revocation
+    assertThat(afterLookup.get()).as("the race ran").isNull();
+    assertThat(node.verify(issued.key())).as("what the racing lookup read was not cached").isEmpty();
+  }
+
+  @Test
+  void aFloodOfGuessedKeysDoesNotPushRealKeysOutOfTheCache() throws Exception {
+    KeyStore node = open();
+    KeyStore.Issued issued = node.add("acme", "bob", Set.of(), null);
+    assertThat(node.verify(issued.key())).isPresent();
+    for (int i = 0; i <= SharedKeyStore.MAX_UNKNOWN; i++) {
+      assertThat(node.verify("cnc_%012x_guess".formatted(i))).isEmpty();
+    }
+
+    down.set(true); // the real key is answered from the cache, or it would be a 503 now
+    assertThat(node.verify(issued.key())).isPresent();
   }
 
   @Test
