@@ -31,11 +31,17 @@ public final class MiniLmEmbedder implements Embedder {
   }
 
   /** One session per process, made on first use (it holds the model: about 23 MB, plus the runtime's buffers). */
-  private static final class Shared {
-    static final Model MODEL = new Model();
-  }
+  private static Model shared;
 
-  private final Model model = Shared.MODEL;
+  private final Model model = shared();
+
+  /** A model that fails to load fails this caller with the reason, and the next one tries again. */
+  private static synchronized Model shared() {
+    if (shared == null) {
+      shared = new Model();
+    }
+    return shared;
+  }
 
   @Override
   public int dimensions() {
@@ -71,7 +77,13 @@ public final class MiniLmEmbedder implements Embedder {
         try (InputStream in = resource(MODEL)) {
           onnx = in.readAllBytes();
         }
-        this.encoder = new OnnxBertBiEncoder(env, env.createSession(onnx, options), tokenizer, PoolingMode.MEAN);
+        OrtSession session = env.createSession(onnx, options);
+        try {
+          this.encoder = new OnnxBertBiEncoder(env, session, tokenizer, PoolingMode.MEAN);
+        } catch (RuntimeException e) { // a tokenizer it cannot read: the session's native memory is not left behind
+          session.close();
+          throw e;
+        }
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read the embedding model", e);
       } catch (OrtException e) {
