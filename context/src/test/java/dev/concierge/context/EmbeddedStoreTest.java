@@ -95,4 +95,45 @@ class EmbeddedStoreTest extends MemoryStoreContract {
     }
     assertThat(holdsTrace("qv5512")).isFalse();
   }
+
+  /**
+   * The receipt's promise checked on the bytes themselves: after a forget, no file of the data directory (segments,
+   * log, anything else) holds the memory's text. Among many memories of one segment, so only the rewrite removes it.
+   */
+  @Test
+  void noFileOfTheDataDirectoryHoldsAForgottenMemorysText() throws Exception {
+    String secret = "zq7vk4mplx9w";
+    List<NewMemory> many = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      many.add(NewMemory.of("routine note number " + i + " about the weekly groceries"));
+    }
+    many.add(NewMemory.of("the vault code is " + secret));
+    Memory forgotten = store.rememberAll(ALICE, many).get(200);
+    store.close(); // committed into the segments
+    store = open(clock, embedder);
+    assertThat(filesHolding(secret)).as("control: the scan finds the text in the index files")
+        .anyMatch(f -> f.startsWith(dir.resolve("memories")));
+
+    store.forget(ALICE, forgotten.id());
+    assertThat(filesHolding(secret)).isEmpty();
+    store.close();
+    assertThat(filesHolding(secret)).as("after close").isEmpty();
+    store = open(clock, embedder);
+    assertThat(store.list(ALICE, Filter.NONE, 500)).hasSize(200);
+  }
+
+  private List<Path> filesHolding(String text) throws java.io.IOException {
+    byte[] wanted = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (var files = java.nio.file.Files.walk(dir)) {
+      return files.filter(java.nio.file.Files::isRegularFile).filter(f -> {
+        try {
+          byte[] bytes = java.nio.file.Files.readAllBytes(f);
+          return java.util.stream.IntStream.rangeClosed(0, bytes.length - wanted.length).anyMatch(i ->
+              java.util.Arrays.equals(bytes, i, i + wanted.length, wanted, 0, wanted.length));
+        } catch (java.io.IOException e) {
+          return false; // deleted while walking
+        }
+      }).toList();
+    }
+  }
 }
