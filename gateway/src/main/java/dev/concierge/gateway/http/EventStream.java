@@ -19,7 +19,7 @@ final class EventStream {
   private final ArrayDeque<Event> log = new ArrayDeque<>();
   private long seq;
   private boolean ended;
-  private ResponseWriter writer;
+  private SseSink writer;
 
   EventStream(String id) {
     this.id = id;
@@ -72,8 +72,11 @@ final class EventStream {
     }
   }
 
-  /** Attaches a connection, replaying every event after {@code afterSeq} (0: from the start). */
-  synchronized void attach(ResponseWriter w, long afterSeq) {
+  /**
+   * Attaches a connection (or another node resuming the stream), replaying every event after {@code afterSeq} (0:
+   * from the start); it replaces the one attached before.
+   */
+  synchronized void attach(SseSink w, long afterSeq) {
     writer = w;
     for (Event e : log) {
       if (e.seq > afterSeq) {
@@ -85,7 +88,7 @@ final class EventStream {
     }
   }
 
-  synchronized void detach(ResponseWriter w) {
+  synchronized void detach(SseSink w) {
     if (writer == w) {
       writer = null;
     }

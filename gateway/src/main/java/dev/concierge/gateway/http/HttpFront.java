@@ -145,6 +145,7 @@ public final class HttpFront extends Handler.Abstract {
   }
 
   public void shutdown() {
+    mcp.shutdown();
     sse.shutdown();
   }
 

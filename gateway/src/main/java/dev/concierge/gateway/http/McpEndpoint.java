@@ -41,10 +41,17 @@ final class McpEndpoint {
   /** Requests still running: their channels get keep-alives, so a client that left is noticed. */
   private final java.util.Set<PostChannel> running = ConcurrentHashMap.newKeySet();
 
+  /** Resumes POST streams across nodes. */
+  private final StreamRelay relay;
+
   McpEndpoint(ServerEngine engine, int maxBodyBytes, int maxStreamsPerPrincipal) {
     this.engine = engine;
     this.maxBodyBytes = maxBodyBytes;
     this.maxStreamsPerPrincipal = maxStreamsPerPrincipal;
+    this.relay = new StreamRelay(engine.state(), (session, stream) -> {
+      Map<String, EventStream> kept = streams.get(session);
+      return kept == null ? null : kept.get(stream);
+    });
   }
 
   void handle(Principal principal, Request request, Response response, Callback callback) throws Exception {
@@ -129,7 +136,7 @@ final class McpEndpoint {
     } else if (message instanceof JsonRpcRequest rpc) {
       Map<String, EventStream> kept = streams.computeIfAbsent(session.id(), k -> new ConcurrentHashMap<>());
       PostChannel channel = new PostChannel(response, callback, false, Http.accepts(headers, "text/event-stream"),
-          "p" + nextStream.getAndIncrement(), s -> keep(kept, s), () -> { });
+          relay.streamId(nextStream.getAndIncrement(), rpc.id()), s -> keep(kept, s), () -> { });
       running.add(channel);
       engine.request(session.principal(), session, rpc, channel);
     }
@@ -195,19 +202,11 @@ final class McpEndpoint {
       return;
     }
     String lastEventId = headers.get("last-event-id");
-    if (lastEventId != null && SessionStream.position(lastEventId) < 0) {
-      // a POST's response stream, resumable on the node that served the POST
-      Map<String, EventStream> kept = streams.computeIfAbsent(session.id(), k -> new ConcurrentHashMap<>());
-      EventStream stream = kept.get(String.valueOf(EventStream.streamOf(lastEventId)));
-      long seq = stream == null ? -1 : EventStream.parseSeq(lastEventId, stream.id());
-      if (stream != null && seq >= 0) {
-        response.setStatus(200);
-        Http.sseHeaders(response);
-        ResponseWriter writer = new ResponseWriter(response, callback, e -> { });
-        writer.write(new byte[0], false); // commit the headers at once
-        stream.attach(writer, seq);
-        return;
-      }
+    String postStream = SessionStream.position(lastEventId) < 0 ? EventStream.streamOf(lastEventId) : null;
+    if (StreamRelay.nodeOf(postStream) != null) {
+      resumePostStream(session, postStream, EventStream.parseSeq(lastEventId, postStream), request, response,
+          callback);
+      return;
     }
     long resumeAfter = SessionStream.position(lastEventId);
     if (!reserveStream(principal)) {
@@ -245,6 +244,31 @@ final class McpEndpoint {
     stream.prime();
   }
 
+  /**
+   * A POST's response stream, resumed: replayed here when this node runs its request, else relayed from the node
+   * that does. A stream no node has (its node stopped) ends with an error for its request, never silence.
+   */
+  private void resumePostStream(DownstreamSession session, String streamId, long afterSeq, Request request,
+      Response response, Callback callback) {
+    response.setStatus(200);
+    Http.sseHeaders(response);
+    Runnable[] onGone = {() -> { }};
+    ResponseWriter writer = new ResponseWriter(response, callback, e -> onGone[0].run());
+    writer.write(new byte[0], false); // commit the headers at once
+    if (!relay.isLocal(streamId)) {
+      onGone[0] = relay.resume(session.id(), streamId, afterSeq, writer);
+      request.addFailureListener(failure -> onGone[0].run());
+      return;
+    }
+    Map<String, EventStream> kept = streams.get(session.id());
+    EventStream stream = kept == null ? null : kept.get(streamId);
+    if (stream == null) {
+      StreamRelay.endUnresumable(StreamRelay.requestOf(streamId), writer);
+    } else {
+      stream.attach(writer, Math.max(afterSeq, 0));
+    }
+  }
+
   private void delete(Principal principal, Map<String, String> headers, Response response, Callback callback) {
     String sessionId = headers.get("mcp-session-id");
     DownstreamSession session = sessionId == null ? null : engine.session(sessionId, principal);
@@ -264,6 +288,7 @@ final class McpEndpoint {
 
   /** Keep-alives on every running request and every open stream; called periodically. */
   void keepAlive() {
+    relay.tick();
     running.removeIf(PostChannel::isDone);
     running.forEach(PostChannel::keepAlive);
     sessionStreams.values().forEach(SessionStream::keepAlive);
@@ -272,6 +297,10 @@ final class McpEndpoint {
         s.keepAlive();
       }
     }
+  }
+
+  void shutdown() {
+    relay.close();
   }
 
   /** Forgets the streams of sessions that no longer exist. */

@@ -11,7 +11,7 @@ import org.eclipse.jetty.util.Callback;
  * chunks queue while one is in flight. Messages come from any thread (upstream I/O, timers), none of which may wait
  * on a slow client. A failed write (the client went away) fails the exchange once and drops what follows.
  */
-final class ResponseWriter {
+final class ResponseWriter implements SseSink {
   private record Chunk(ByteBuffer buffer, boolean last) {}
 
   private final Response response;
@@ -29,7 +29,8 @@ final class ResponseWriter {
   }
 
   /** Queues a chunk; {@code last} completes the response. Chunks after the last one are ignored. */
-  void write(byte[] bytes, boolean last) {
+  @Override
+  public void write(byte[] bytes, boolean last) {
     synchronized (this) {
       if (closed) {
         return;
@@ -44,7 +45,8 @@ final class ResponseWriter {
     pump();
   }
 
-  synchronized boolean isFailed() {
+  @Override
+  public synchronized boolean isFailed() {
     return failed;
   }
 

@@ -1,0 +1,285 @@
+package dev.concierge.gateway.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.concierge.context.StateStore;
+import dev.concierge.protocol.ErrorCodes;
+import dev.concierge.protocol.Json;
+import dev.concierge.protocol.JsonRpcError;
+import dev.concierge.protocol.JsonRpcResponse;
+import dev.concierge.protocol.RequestId;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiFunction;
+
+/**
+ * Resumes a POST's response stream on a node other than the one running the request. The request's events are
+ * produced where it runs; a client whose connection broke resumes with GET and {@code Last-Event-ID}, which a
+ * balancer may send to any node. That node asks the stream's node (named in the event id) through the store's
+ * messages, and the stream's node replays what the client missed and sends what follows the same way; the resuming
+ * node writes it all to its GET response.
+ *
+ * <p>When the stream's node does not answer (it died, and the request with it), the client is not left waiting: it
+ * gets an error response for its request (whose id the stream id carries) saying to send the request again. Each
+ * {@link #tick} (the gateway's keep-alive period) counts silence; the stream's node relays its keep-alives, so two
+ * silent ticks before it took the stream, or three after, mean it is gone.
+ */
+final class StreamRelay {
+  private static final String RESUME = "stream-resume";
+  private static final String EVENTS = "stream-events";
+  private static final int TICKS_TO_TAKE = 2;
+  private static final int TICKS_SILENT = 3;
+  /** A request id longer than this (as base64url JSON) is not carried in stream ids. */
+  private static final int MAX_ID_CHARS = 64;
+  private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+  private static final System.Logger LOG = System.getLogger(StreamRelay.class.getName());
+
+  private final StateStore state;
+  /** This node among those sharing the store (one per endpoint: tests run several nodes in one JVM). */
+  private final String node = HexFormat.of().formatHex(random(6));
+  /** Finds one of this node's kept streams: (session id, stream id) -> stream, or null. */
+  private final BiFunction<String, String, EventStream> local;
+  /** Streams resumed here from another node, by correlation. */
+  private final Map<String, Resumed> resumed = new ConcurrentHashMap<>();
+  /** Streams of this node sent to another, by correlation. */
+  private final Map<String, Remote> sending = new ConcurrentHashMap<>();
+  private final AutoCloseable resumeListener;
+  private final AutoCloseable eventsListener;
+
+  /** A resumption waiting here for the stream's node. */
+  private static final class Resumed {
+    final RequestId request;
+    final SseSink client;
+    boolean taken;
+    int silentTicks;
+
+    Resumed(RequestId request, SseSink client) {
+      this.request = request;
+      this.client = client;
+    }
+  }
+
+  StreamRelay(StateStore state, BiFunction<String, String, EventStream> local) {
+    this.state = state;
+    this.local = local;
+    this.resumeListener = state.subscribe(RESUME, this::onResume);
+    this.eventsListener = state.subscribe(EVENTS, this::onEvents);
+  }
+
+  /** A new id for a POST stream of this node that answers {@code request}: {@code p<node>.<n>[.<request id>]}. */
+  String streamId(long n, RequestId request) {
+    String id = B64.encodeToString(Json.write(request.toJson()).getBytes(StandardCharsets.UTF_8));
+    return "p" + node + "." + n + (id.length() <= MAX_ID_CHARS ? "." + id : "");
+  }
+
+  /** Whether {@code streamId} is one of this node's (else {@link #resume} asks its node). */
+  boolean isLocal(String streamId) {
+    return node.equals(nodeOf(streamId));
+  }
+
+  /**
+   * Resumes another node's stream on {@code client}, replaying its events after {@code afterSeq}. {@code client}'s
+   * headers are sent; it gets the stream's events, or an error for the request when no node has the stream.
+   *
+   * @param session the GET's session, already checked to be the caller's: only that session's streams are resumed
+   * @return what to call when the client goes away
+   */
+  Runnable resume(String session, String streamId, long afterSeq, SseSink client) {
+    String owner = nodeOf(streamId);
+    if (owner == null) {
+      endUnresumable(requestOf(streamId), client);
+      return () -> { };
+    }
+    String correlation = HexFormat.of().formatHex(random(12));
+    resumed.put(correlation, new Resumed(requestOf(streamId), client));
+    ObjectNode ask = Json.object().put("node", owner).put("from", node).put("correlation", correlation)
+        .put("session", session).put("stream", streamId).put("after", afterSeq);
+    if (!publish(RESUME, ask)) {
+      giveUp(correlation);
+    }
+    return () -> {
+      if (resumed.remove(correlation) != null) {
+        publish(EVENTS, Json.object().put("node", owner).put("correlation", correlation).put("cancel", true));
+      }
+    };
+  }
+
+  /**
+   * Ends {@code client}'s resumption of a stream that no node has: an error response for its request when the
+   * stream id names it ({@code request} not null), else just the end of the stream (the client gives up on it).
+   */
+  static void endUnresumable(RequestId request, SseSink client) {
+    if (request == null) {
+      client.write(new byte[0], true);
+      return;
+    }
+    client.write(Http.sseEvent(null, JsonRpcResponse.failure(request, new JsonRpcError(ErrorCodes.INTERNAL_ERROR,
+        "This request's stream cannot be resumed: the gateway node that ran it stopped, or the stream is gone. Send "
+            + "the request again.", null))), true);
+  }
+
+  /** On the stream's node: another node resumes one of this node's streams. */
+  private void onResume(String message) {
+    ObjectNode ask = (ObjectNode) Json.parse(message);
+    if (!node.equals(Json.text(ask, "node"))) {
+      return;
+    }
+    String from = Json.text(ask, "from");
+    String correlation = Json.text(ask, "correlation");
+    EventStream stream = local.apply(Json.text(ask, "session"), Json.text(ask, "stream"));
+    if (stream == null) {
+      publish(EVENTS, Json.object().put("node", from).put("correlation", correlation).put("gone", true));
+      return;
+    }
+    Remote remote = new Remote(from, correlation);
+    sending.put(correlation, remote);
+    publish(EVENTS, Json.object().put("node", from).put("correlation", correlation).put("taken", true));
+    stream.attach(remote, ask.path("after").asLong(0));
+  }
+
+  /** On either node: the stream's events (on the resuming node), or a cancel (on the stream's node). */
+  private void onEvents(String message) {
+    ObjectNode note = (ObjectNode) Json.parse(message);
+    if (!node.equals(Json.text(note, "node"))) {
+      return;
+    }
+    String correlation = Json.text(note, "correlation");
+    if (note.path("cancel").asBoolean(false)) {
+      Remote remote = sending.remove(correlation);
+      if (remote != null) {
+        remote.cancelled = true;
+      }
+      return;
+    }
+    Resumed r = resumed.get(correlation);
+    if (r == null) {
+      return;
+    }
+    if (note.path("gone").asBoolean(false)) {
+      giveUp(correlation);
+      return;
+    }
+    boolean last = note.path("last").asBoolean(false);
+    synchronized (r) {
+      r.taken = true;
+      r.silentTicks = 0;
+    }
+    String data = Json.text(note, "data");
+    if (last) {
+      resumed.remove(correlation);
+    }
+    if (data != null || last) {
+      r.client.write(data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8), last);
+    }
+  }
+
+  /** Once per keep-alive period: resumptions whose node fell silent end with an error for their request. */
+  void tick() {
+    for (Map.Entry<String, Resumed> e : resumed.entrySet()) {
+      Resumed r = e.getValue();
+      boolean silent;
+      synchronized (r) {
+        r.silentTicks++;
+        silent = r.silentTicks >= (r.taken ? TICKS_SILENT : TICKS_TO_TAKE);
+      }
+      if (silent) {
+        giveUp(e.getKey());
+      }
+    }
+    sending.values().removeIf(Remote::isFailed);
+  }
+
+  private void giveUp(String correlation) {
+    Resumed r = resumed.remove(correlation);
+    if (r != null) {
+      endUnresumable(r.request, r.client);
+    }
+  }
+
+  /** This node's stream as written to another node: each chunk becomes a message to it. */
+  private final class Remote implements SseSink {
+    private final String to;
+    private final String correlation;
+    private volatile boolean cancelled;
+    private boolean ended;
+
+    Remote(String to, String correlation) {
+      this.to = to;
+      this.correlation = correlation;
+    }
+
+    @Override
+    public synchronized void write(byte[] bytes, boolean last) {
+      if (cancelled || ended) {
+        return;
+      }
+      ended = last;
+      ObjectNode note = Json.object().put("node", to).put("correlation", correlation).put("last", last);
+      if (bytes.length > 0) {
+        note.put("data", new String(bytes, StandardCharsets.UTF_8));
+      }
+      if (!publish(EVENTS, note)) {
+        cancelled = true; // the resuming node hears nothing more and, after its silent ticks, ends the client's stream
+      }
+      if (last) {
+        sending.remove(correlation);
+      }
+    }
+
+    @Override
+    public boolean isFailed() {
+      return cancelled || ended;
+    }
+  }
+
+  private boolean publish(String topic, ObjectNode note) {
+    try {
+      state.publish(topic, Json.write(note));
+      return true;
+    } catch (IOException | IllegalArgumentException e) {
+      LOG.log(System.Logger.Level.WARNING, "could not reach another gateway node: " + e.getMessage());
+      return false;
+    }
+  }
+
+  /** The node part of a POST stream id, or null when it is not one. */
+  static String nodeOf(String streamId) {
+    int dot = streamId == null ? -1 : streamId.indexOf('.');
+    return streamId != null && streamId.startsWith("p") && dot > 1 ? streamId.substring(1, dot) : null;
+  }
+
+  /** The request a POST stream id names, or null when it names none (or not readably). */
+  static RequestId requestOf(String streamId) {
+    int first = streamId == null ? -1 : streamId.indexOf('.');
+    int second = first < 0 ? -1 : streamId.indexOf('.', first + 1);
+    if (second < 0) {
+      return null;
+    }
+    try {
+      return RequestId.fromJson(Json.parse(new String(Base64.getUrlDecoder().decode(streamId.substring(second + 1)),
+          StandardCharsets.UTF_8)));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  void close() {
+    for (AutoCloseable listener : new AutoCloseable[] {resumeListener, eventsListener}) {
+      try {
+        listener.close();
+      } catch (Exception e) {
+        LOG.log(System.Logger.Level.DEBUG, "closing a listener: " + e.getMessage());
+      }
+    }
+  }
+
+  private static byte[] random(int n) {
+    byte[] b = new byte[n];
+    new SecureRandom().nextBytes(b);
+    return b;
+  }
+}
