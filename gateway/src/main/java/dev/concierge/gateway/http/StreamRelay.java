@@ -2,16 +2,14 @@ package dev.concierge.gateway.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.concierge.context.StateStore;
+import dev.concierge.gateway.mcp.NodeMessages;
 import dev.concierge.protocol.ErrorCodes;
 import dev.concierge.protocol.Json;
 import dev.concierge.protocol.JsonRpcError;
 import dev.concierge.protocol.JsonRpcResponse;
 import dev.concierge.protocol.RequestId;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
@@ -40,7 +38,7 @@ final class StreamRelay {
 
   private final StateStore state;
   /** This node among those sharing the store (one per endpoint: tests run several nodes in one JVM). */
-  private final String node = HexFormat.of().formatHex(random(6));
+  private final String node = NodeMessages.newId(6);
   /** Finds one of this node's kept streams: (session id, stream id) -> stream, or null. */
   private final BiFunction<String, String, EventStream> local;
   /** Streams resumed here from another node, by correlation. */
@@ -94,7 +92,7 @@ final class StreamRelay {
       endUnresumable(requestOf(streamId), client);
       return () -> { };
     }
-    String correlation = HexFormat.of().formatHex(random(12));
+    String correlation = NodeMessages.newId(12);
     resumed.put(correlation, new Resumed(requestOf(streamId), client));
     ObjectNode ask = Json.object().put("node", owner).put("from", node).put("correlation", correlation)
         .put("session", session).put("stream", streamId).put("after", afterSeq);
@@ -124,8 +122,8 @@ final class StreamRelay {
 
   /** On the stream's node: another node resumes one of this node's streams. */
   private void onResume(String message) {
-    ObjectNode ask = (ObjectNode) Json.parse(message);
-    if (!node.equals(Json.text(ask, "node"))) {
+    ObjectNode ask = NodeMessages.addressedTo(node, message);
+    if (ask == null) {
       return;
     }
     String from = Json.text(ask, "from");
@@ -143,8 +141,8 @@ final class StreamRelay {
 
   /** On either node: the stream's events (on the resuming node), or a cancel (on the stream's node). */
   private void onEvents(String message) {
-    ObjectNode note = (ObjectNode) Json.parse(message);
-    if (!node.equals(Json.text(note, "node"))) {
+    ObjectNode note = NodeMessages.addressedTo(node, message);
+    if (note == null) {
       return;
     }
     String correlation = Json.text(note, "correlation");
@@ -237,13 +235,7 @@ final class StreamRelay {
   }
 
   private boolean publish(String topic, ObjectNode note) {
-    try {
-      state.publish(topic, Json.write(note));
-      return true;
-    } catch (IOException | IllegalArgumentException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not reach another gateway node: " + e.getMessage());
-      return false;
-    }
+    return NodeMessages.publish(state, topic, note);
   }
 
   /** The node part of a POST stream id, or null when it is not one. */
@@ -275,11 +267,5 @@ final class StreamRelay {
         LOG.log(System.Logger.Level.DEBUG, "closing a listener: " + e.getMessage());
       }
     }
-  }
-
-  private static byte[] random(int n) {
-    byte[] b = new byte[n];
-    new SecureRandom().nextBytes(b);
-    return b;
   }
 }

@@ -8,9 +8,6 @@ import dev.concierge.protocol.JsonRpcError;
 import dev.concierge.protocol.JsonRpcMessage;
 import dev.concierge.protocol.JsonRpcRequest;
 import dev.concierge.protocol.JsonRpcResponse;
-import java.io.IOException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -27,11 +24,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class ContinuationRelay {
   /** This process among the gateway nodes. */
-  static final String NODE = HexFormat.of().formatHex(randomBytes(6));
+  static final String NODE = NodeMessages.newId(6);
   static final long TAKE_WITHIN_MILLIS = 3000;
   private static final String RETRY = "continuation-retry";
   private static final String REPLY = "continuation-reply";
-  private static final System.Logger LOG = System.getLogger(ContinuationRelay.class.getName());
 
   /** Serves a retry that arrived from another node, on this node's waiting request; returns its cancel. */
   interface Local {
@@ -60,7 +56,7 @@ final class ContinuationRelay {
   /** Passes the retry to {@code node}; its messages reach {@code channel}. Returns what cancels it. */
   Runnable forward(String node, String continuation, String principalKey, JsonRpcRequest request,
       Channel channel) {
-    String correlation = HexFormat.of().formatHex(randomBytes(12));
+    String correlation = NodeMessages.newId(12);
     boolean[] takenFlag = new boolean[1];
     forwarded.put(correlation, new Forwarded(channel, takenFlag));
     ObjectNode note = Json.object().put("node", node).put("continuation", continuation)
@@ -93,8 +89,8 @@ final class ContinuationRelay {
 
   /** On the owner: a retry for one of this node's waiting requests. */
   private void onRetry(String message) {
-    ObjectNode note = (ObjectNode) Json.parse(message);
-    if (!NODE.equals(Json.text(note, "node"))) {
+    ObjectNode note = NodeMessages.addressedTo(NODE, message);
+    if (note == null) {
       return;
     }
     String from = Json.text(note, "from");
@@ -132,8 +128,8 @@ final class ContinuationRelay {
 
   /** On the node the client is connected to: what the owner sent back. */
   private void onReply(String message) {
-    ObjectNode note = (ObjectNode) Json.parse(message);
-    if (!NODE.equals(Json.text(note, "node"))) {
+    ObjectNode note = NodeMessages.addressedTo(NODE, message);
+    if (note == null) {
       return;
     }
     String correlation = Json.text(note, "correlation");
@@ -160,22 +156,10 @@ final class ContinuationRelay {
   }
 
   private boolean send(String topic, ObjectNode note) {
-    try {
-      state.publish(topic, Json.write(note));
-      return true;
-    } catch (IOException | IllegalArgumentException e) {
-      LOG.log(System.Logger.Level.WARNING, "could not reach another gateway node: " + e.getMessage());
-      return false;
-    }
+    return NodeMessages.publish(state, topic, note);
   }
 
   void close() {
     timer.shutdownNow();
-  }
-
-  private static byte[] randomBytes(int n) {
-    byte[] b = new byte[n];
-    new SecureRandom().nextBytes(b);
-    return b;
   }
 }
