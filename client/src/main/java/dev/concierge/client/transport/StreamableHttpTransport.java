@@ -68,6 +68,7 @@ public final class StreamableHttpTransport implements McpTransport {
   private final HttpEndpoint endpoint;
   private final HttpTransportLimits limits;
   private final ExecutorService threads;
+  private final AnswerHold answerHold = new AnswerHold(TimeUnit.MICROSECONDS.toNanos(ANSWER_HOLD_MICROS));
   private final Set<Exchange> exchanges = ConcurrentHashMap.newKeySet();
   private final AtomicReference<String> sessionId = new AtomicReference<>();
   private final AtomicReference<HttpExchanges.StreamHandle> standalone = new AtomicReference<>();
@@ -530,6 +531,7 @@ public final class StreamableHttpTransport implements McpTransport {
     private final SseMessagePump.Feed feed;
     private final CompletableFuture<Routed> result = new CompletableFuture<>();
     private final AtomicBoolean finished = new AtomicBoolean();
+    private final Runnable release = this::releaseAfterHold;
     private Flow.Subscription subscription;
     private long drained;
     private volatile boolean ended; // the body ended: its connection may serve another exchange, never cancel then
@@ -575,14 +577,7 @@ public final class StreamableHttpTransport implements McpTransport {
         return;
       }
       if (feed.isDone() && !answeredBefore) {
-        // The response waits for the end of the body (onComplete delivers it), or this timer. The transport's own
-        // threads: the default async pool starts a thread per task on small machines.
-        CompletableFuture.delayedExecutor(ANSWER_HOLD_MICROS, TimeUnit.MICROSECONDS, threads).execute(() -> {
-          finish(null);
-          if (!ended) {
-            CompletableFuture.delayedExecutor(DRAIN_MILLIS, TimeUnit.MILLISECONDS, threads).execute(this::cancel);
-          }
-        });
+        answerHold.hold(release); // the response waits for the end of the body (onComplete delivers it), or this
       }
       subscription.request(1);
     }
@@ -611,7 +606,26 @@ public final class StreamableHttpTransport implements McpTransport {
       }
     }
 
+    /**
+     * The body did not end within the hold: the response goes now, and the rest of the body is drained for a while.
+     * On the transport's threads (the hold's timer only hands over; the default async pool starts a thread per task
+     * on small machines).
+     */
+    private void releaseAfterHold() {
+      try {
+        threads.execute(() -> {
+          finish(null);
+          if (!ended) {
+            CompletableFuture.delayedExecutor(DRAIN_MILLIS, TimeUnit.MILLISECONDS, threads).execute(this::cancel);
+          }
+        });
+      } catch (RejectedExecutionException e) { // closed: its exchanges are failed, this one just ends
+        finish(null);
+      }
+    }
+
     private void finish(IOException failure) {
+      answerHold.cancel(release);
       if (finished.compareAndSet(false, true)) {
         feed.release();
         result.complete(new Routed(Kind.STREAM, null, feed.finish(failure), cursor));

@@ -1,0 +1,63 @@
+package dev.concierge.client.transport;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The bound on how long a response waits for the end of its SSE body (see {@code StreamableHttpTransport}), kept by
+ * one timer for every stream of the process. Nearly every body ends within microseconds of its response, so a
+ * timer per response — a timer thread's wake-up and a hand-off for each call, to do nothing — cost more than the
+ * wait it bounds: here a response only joins a set, and one sweep per hold period releases those still waiting.
+ */
+final class AnswerHold {
+  private static final ScheduledThreadPoolExecutor TIMER = new ScheduledThreadPoolExecutor(1, task -> {
+    Thread thread = new Thread(task, "concierge-http-hold");
+    thread.setDaemon(true);
+    return thread;
+  });
+
+  private final long holdNanos;
+  /** Held responses and when each must be released (System.nanoTime). */
+  private final Map<Runnable, Long> held = new ConcurrentHashMap<>();
+  private final AtomicBoolean armed = new AtomicBoolean();
+
+  AnswerHold(long holdNanos) {
+    this.holdNanos = holdNanos;
+  }
+
+  /**
+   * Runs {@code release} once the hold time is out, unless {@link #cancel} comes first. {@code release} runs on the
+   * timer's thread: it must only hand the work to another thread.
+   */
+  void hold(Runnable release) {
+    held.put(release, System.nanoTime() + holdNanos);
+    arm();
+  }
+
+  /** The body ended in time: nothing to release. */
+  void cancel(Runnable release) {
+    held.remove(release);
+  }
+
+  private void arm() {
+    if (armed.compareAndSet(false, true)) {
+      TIMER.schedule(this::sweep, holdNanos, TimeUnit.NANOSECONDS);
+    }
+  }
+
+  private void sweep() {
+    long now = System.nanoTime();
+    for (Map.Entry<Runnable, Long> e : held.entrySet()) {
+      if (e.getValue() - now <= 0 && held.remove(e.getKey(), e.getValue())) {
+        e.getKey().run();
+      }
+    }
+    armed.set(false);
+    if (!held.isEmpty()) { // held after this sweep began, or not yet due
+      arm();
+    }
+  }
+}
