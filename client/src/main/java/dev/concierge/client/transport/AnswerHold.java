@@ -42,6 +42,7 @@ final class AnswerHold {
     held.remove(release);
   }
 
+  /** Schedules a sweep unless one is due: every held response is due no earlier than the next sweep. */
   private void arm() {
     if (armed.compareAndSet(false, true)) {
       TIMER.schedule(this::sweep, holdNanos, TimeUnit.NANOSECONDS);
@@ -50,14 +51,20 @@ final class AnswerHold {
 
   private void sweep() {
     long now = System.nanoTime();
+    long next = Long.MAX_VALUE; // the earliest still held, so that none waits a whole period more than its hold
     for (Map.Entry<Runnable, Long> e : held.entrySet()) {
-      if (e.getValue() - now <= 0 && held.remove(e.getKey(), e.getValue())) {
-        e.getKey().run();
+      long due = e.getValue();
+      if (due - now <= 0) {
+        if (held.remove(e.getKey(), due)) {
+          e.getKey().run();
+        }
+      } else if (due - now < next) {
+        next = due - now;
       }
     }
     armed.set(false);
-    if (!held.isEmpty()) { // held after this sweep began, or not yet due
-      arm();
+    if (!held.isEmpty() && armed.compareAndSet(false, true)) { // held after this sweep began, or not yet due
+      TIMER.schedule(this::sweep, Math.min(next, holdNanos), TimeUnit.NANOSECONDS);
     }
   }
 }
