@@ -103,6 +103,13 @@ class MultiNodeIT {
         String session = initialize(mcp);
         int opener = proxy.served.get(proxy.served.size() - 1);
         assertThat(echo(mcp, session, "before").path("result").toString()).contains("Echo: before");
+        // A POST stream that breaks on the node running its call resumes on another (wherever the balancer sends
+        // the GET): the rest of its progress and its result are relayed from the running node.
+        URI other = bases.get((opener + 1) % bases.size()).resolve("/mcp");
+        String lastSeen = breakAfterFirstProgress(bases.get(opener).resolve("/mcp"), session, 40, 1.5);
+        JsonNode resumed = resume(other, session, lastSeen);
+        assertThat(resumed.path("id").asInt()).isEqualTo(40);
+        assertThat(resumed.path("result").toString()).contains("Long running operation completed");
 
         // The run: both clients keep calling while the node that opened the raw session is killed.
         AtomicBoolean running = new AtomicBoolean(true);
@@ -132,6 +139,7 @@ class MultiNodeIT {
         MultiServerMCPClient direct = client(bases.get(opener).resolve("/mcp"), "2026-07-28", new ClientEvents());
         CompletableFuture<CallToolResult> doomed = direct.callToolAsync("everything__trigger-long-running-operation",
             Json.object().put("duration", 20).put("steps", 4), CallContext.EMPTY, CALL_LIMIT);
+        String orphaned = breakAfterFirstProgress(bases.get(opener).resolve("/mcp"), session, 41, 20);
         Thread.sleep(1500);
         Process victim = nodes.get(opener);
         List<ProcessHandle> orphans = victim.descendants().toList();
@@ -141,6 +149,10 @@ class MultiNodeIT {
         // It fails at once instead of hanging, and the same call succeeds when retried through the balancer.
         assertThat(doomed).failsWithin(Duration.ofSeconds(10));
         direct.close();
+        // A stream of a call that died with its node, resumed on a survivor: an error for the request, not silence.
+        JsonNode told = resume(other, session, orphaned);
+        assertThat(told.path("id").asInt()).isEqualTo(41);
+        assertThat(told.path("error").path("message").asText()).contains("Send the request again");
         assertThat(callWithRetry(modern, "everything__trigger-long-running-operation", Map.of("duration", 0.3,
             "steps", 2), retried)).startsWith("Long running operation completed.");
         Thread.sleep(1000);
@@ -343,6 +355,42 @@ class MultiNodeIT {
     ObjectNode initialized = Json.object().put("jsonrpc", "2.0").put("method", "notifications/initialized");
     assertThat(post(mcp, session, initialized).statusCode()).isEqualTo(202);
     return session;
+  }
+
+  /** POSTs a slow call and drops the connection after its first progress notification; returns that event's id. */
+  private String breakAfterFirstProgress(URI mcp, String session, int id, double seconds) throws Exception {
+    ObjectNode params = Json.object().put("name", "everything__trigger-long-running-operation");
+    params.putObject("arguments").put("duration", seconds).put("steps", 4);
+    params.putObject("_meta").put("progressToken", "t" + id);
+    HttpRequest request = HttpRequest.newBuilder(mcp).timeout(CALL_LIMIT)
+        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+        .header("Authorization", "Bearer " + key).header("Mcp-Session-Id", session)
+        .header("MCP-Protocol-Version", "2025-11-25")
+        .POST(HttpRequest.BodyPublishers.ofString(Json.write(request(id, "tools/call", params)))).build();
+    HttpResponse<java.io.InputStream> r = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+      String eventId = null;
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.startsWith("id: ")) {
+          eventId = line.substring(4);
+        } else if (line.startsWith("data:") && line.contains("notifications/progress")) {
+          return eventId;
+        }
+      }
+    }
+    throw new AssertionError("the stream of call " + id + " ended without progress");
+  }
+
+  /** Resumes a POST stream with GET and {@code Last-Event-ID}; returns the last message it carried. */
+  private JsonNode resume(URI mcp, String session, String lastEventId) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(mcp).timeout(CALL_LIMIT).header("Accept", "text/event-stream")
+        .header("Authorization", "Bearer " + key).header("Mcp-Session-Id", session)
+        .header("MCP-Protocol-Version", "2025-11-25").header("Last-Event-ID", lastEventId).GET().build();
+    HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).isEqualTo(200);
+    String last = r.body().lines().filter(l -> l.startsWith("data: ")).reduce((a, b) -> b)
+        .orElseThrow(() -> new AssertionError("nothing on the resumed stream"));
+    return Json.parse(last.substring(6));
   }
 
   private JsonNode echo(URI mcp, String session, String message) throws Exception {
