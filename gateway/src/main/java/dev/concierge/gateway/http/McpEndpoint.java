@@ -250,16 +250,43 @@ final class McpEndpoint {
    */
   private void resumePostStream(DownstreamSession session, String streamId, long afterSeq, Request request,
       Response response, Callback callback) {
-    response.setStatus(200);
-    Http.sseHeaders(response);
-    Runnable[] onGone = {() -> { }};
-    ResponseWriter writer = new ResponseWriter(response, callback, e -> onGone[0].run());
-    writer.write(new byte[0], false); // commit the headers at once
     if (!relay.isLocal(streamId)) {
-      onGone[0] = relay.resume(session.id(), streamId, afterSeq, writer);
+      // A relayed stream holds a connection here while another node feeds it: it counts as one of the user's streams.
+      Principal principal = session.principal();
+      if (!reserveStream(principal)) {
+        Http.error(response, callback, 429, null, ErrorCodes.INVALID_REQUEST, "Too many open streams for this user");
+        return;
+      }
+      java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+      Runnable release = () -> {
+        if (released.compareAndSet(false, true)) {
+          releaseStream(principal);
+        }
+      };
+      Callback counted = Callback.from(() -> {
+        release.run();
+        callback.succeeded();
+      }, failure -> {
+        release.run();
+        callback.failed(failure);
+      });
+      response.setStatus(200);
+      Http.sseHeaders(response);
+      Runnable[] onGone = {() -> { }};
+      ResponseWriter writer = new ResponseWriter(response, counted, e -> onGone[0].run());
+      writer.write(new byte[0], false); // commit the headers at once
+      Runnable cancel = relay.resume(session.id(), streamId, afterSeq, writer);
+      onGone[0] = () -> {
+        cancel.run();
+        release.run();
+      };
       request.addFailureListener(failure -> onGone[0].run());
       return;
     }
+    response.setStatus(200);
+    Http.sseHeaders(response);
+    ResponseWriter writer = new ResponseWriter(response, callback, e -> { });
+    writer.write(new byte[0], false); // commit the headers at once
     Map<String, EventStream> kept = streams.get(session.id());
     EventStream stream = kept == null ? null : kept.get(streamId);
     if (stream == null) {
