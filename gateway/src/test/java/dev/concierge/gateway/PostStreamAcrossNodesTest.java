@@ -86,6 +86,41 @@ class PostStreamAcrossNodesTest {
   }
 
   @Test
+  void aStreamResumedAgainElsewhereEndsQuietlyOnTheEarlierConnection() throws Exception {
+    String session = initialize(first.url());
+    String call = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":"
+        + "\"everything__trigger-long-running-operation\",\"arguments\":{\"duration\":2,\"steps\":4},"
+        + "\"_meta\":{\"progressToken\":\"p9\"}}}";
+    HttpResponse<InputStream> post = HTTP.send(request(first.url(), session).POST(
+        HttpRequest.BodyPublishers.ofString(call)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    String lastId;
+    try (BufferedReader events = reader(post.body())) {
+      lastId = next(events, e -> e.data.contains("notifications/progress")).id;
+    }
+    HttpResponse<InputStream> relayed = HTTP.send(request(second.url(), session).header("Last-Event-ID", lastId)
+        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    List<Event> before = new ArrayList<>();
+    try (BufferedReader events = reader(relayed.body())) {
+      Event progress = next(events, e -> e.data.contains("notifications/progress"));
+      // The client resumes once more, on the stream's own node: the relayed connection ends, without an error.
+      HttpResponse<String> again = HTTP.send(request(first.url(), session).header("Last-Event-ID", progress.id)
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      for (Event e = nextEvent(events); e != null; e = nextEvent(events)) {
+        before.add(e);
+      }
+      assertThat(before).noneMatch(e -> e.data.contains("\"error\""));
+      List<Event> rest = new ArrayList<>();
+      BufferedReader fromAgain = reader(new java.io.ByteArrayInputStream(again.body().getBytes(StandardCharsets.UTF_8)));
+      for (Event e = nextEvent(fromAgain); e != null; e = nextEvent(fromAgain)) {
+        rest.add(e);
+      }
+      JsonNode answer = Json.parse(rest.get(rest.size() - 1).data);
+      assertThat(answer.path("id").asInt()).isEqualTo(9);
+      assertThat(answer.path("result").toString()).contains("Long running operation completed");
+    }
+  }
+
+  @Test
   void aStreamWhoseNodeIsGoneEndsWithAnErrorForItsRequestNotSilence() throws Exception {
     String session = initialize(second.url());
     String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("42".getBytes(StandardCharsets.UTF_8));

@@ -77,6 +77,9 @@ final class EventStream {
    * from the start); it replaces the one attached before.
    */
   synchronized void attach(SseSink w, long afterSeq) {
+    if (writer != null && writer != w) {
+      writer.replaced();
+    }
     writer = w;
     for (Event e : log) {
       if (e.seq > afterSeq) {

@@ -7,4 +7,7 @@ interface SseSink {
 
   /** Whether nothing written now reaches anyone (the client went away). */
   boolean isFailed();
+
+  /** Another connection took the stream over: nothing more comes here. */
+  default void replaced() {}
 }

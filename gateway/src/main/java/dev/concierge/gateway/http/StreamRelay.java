@@ -31,6 +31,8 @@ final class StreamRelay {
   private static final String EVENTS = "stream-events";
   private static final int TICKS_TO_TAKE = 2;
   private static final int TICKS_SILENT = 3;
+  /** How often a resumption whose notes were lost, or whose node fell silent, is asked for again. */
+  private static final int MAX_RENEWALS = 2;
   /** A request id longer than this (as base64url JSON) is not carried in stream ids. */
   private static final int MAX_ID_CHARS = 64;
   private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
@@ -45,19 +47,38 @@ final class StreamRelay {
   private final Map<String, Resumed> resumed = new ConcurrentHashMap<>();
   /** Streams of this node sent to another, by correlation. */
   private final Map<String, Remote> sending = new ConcurrentHashMap<>();
+  /** Publishes the notes of this node's relayed streams, one at a time, in order. */
+  private final java.util.concurrent.ExecutorService publisher = java.util.concurrent.Executors.newSingleThreadExecutor(
+      task -> {
+        Thread t = new Thread(task, "concierge-stream-relay");
+        t.setDaemon(true);
+        return t;
+      });
   private final AutoCloseable resumeListener;
   private final AutoCloseable eventsListener;
 
-  /** A resumption waiting here for the stream's node. */
+  /** A resumption here of another node's stream: what the client has been sent so far. */
   private static final class Resumed {
+    final String owner;
+    final String session;
+    final String stream;
     final RequestId request;
     final SseSink client;
+    /** The seq of the last event written to the client: where a renewed resumption starts. */
+    long afterSeq;
+    /** The number the next note must carry; another means one was lost. */
+    long nextNote = 1;
     boolean taken;
     int silentTicks;
+    int renewals;
 
-    Resumed(RequestId request, SseSink client) {
+    Resumed(String owner, String session, String stream, RequestId request, SseSink client, long afterSeq) {
+      this.owner = owner;
+      this.session = session;
+      this.stream = stream;
       this.request = request;
       this.client = client;
+      this.afterSeq = afterSeq;
     }
   }
 
@@ -92,18 +113,50 @@ final class StreamRelay {
       endUnresumable(requestOf(streamId), client);
       return () -> { };
     }
+    Resumed r = new Resumed(owner, session, streamId, requestOf(streamId), client, afterSeq);
+    ask(r);
+    return () -> {
+      for (Map.Entry<String, Resumed> e : resumed.entrySet()) {
+        if (e.getValue() == r && resumed.remove(e.getKey(), r)) {
+          cancel(r.owner, e.getKey());
+        }
+      }
+    };
+  }
+
+  /** Asks the stream's node for the events after {@code r.afterSeq}, under a new correlation; returns it. */
+  private String ask(Resumed r) {
     String correlation = NodeMessages.newId(12);
-    resumed.put(correlation, new Resumed(requestOf(streamId), client));
-    ObjectNode ask = Json.object().put("node", owner).put("from", node).put("correlation", correlation)
-        .put("session", session).put("stream", streamId).put("after", afterSeq);
+    resumed.put(correlation, r);
+    ObjectNode ask = Json.object().put("node", r.owner).put("from", node).put("correlation", correlation)
+        .put("session", r.session).put("stream", r.stream).put("after", r.afterSeq);
     if (!publish(RESUME, ask)) {
       giveUp(correlation);
     }
-    return () -> {
-      if (resumed.remove(correlation) != null) {
-        publish(EVENTS, Json.object().put("node", owner).put("correlation", correlation).put("cancel", true));
-      }
-    };
+    return correlation;
+  }
+
+  /**
+   * A note was lost (the listening connection broke, or a publish failed) or the stream's node fell silent: ask again
+   * from the last event the client got, a few times, before telling the client its request is gone.
+   */
+  private void renew(String correlation, Resumed r) {
+    if (r.renewals >= MAX_RENEWALS || !resumed.remove(correlation, r)) {
+      giveUp(correlation);
+      return;
+    }
+    cancel(r.owner, correlation);
+    synchronized (r) {
+      r.renewals++;
+      r.nextNote = 1;
+      r.taken = false;
+      r.silentTicks = 0;
+    }
+    ask(r);
+  }
+
+  private void cancel(String owner, String correlation) {
+    publish(EVENTS, Json.object().put("node", owner).put("correlation", correlation).put("cancel", true));
   }
 
   /**
@@ -135,7 +188,7 @@ final class StreamRelay {
     }
     Remote remote = new Remote(from, correlation);
     sending.put(correlation, remote);
-    publish(EVENTS, Json.object().put("node", from).put("correlation", correlation).put("taken", true));
+    remote.send(Json.object().put("taken", true), false);
     stream.attach(remote, ask.path("after").asLong(0));
   }
 
@@ -161,17 +214,54 @@ final class StreamRelay {
       giveUp(correlation);
       return;
     }
-    boolean last = note.path("last").asBoolean(false);
+    if (note.path("replaced").asBoolean(false)) { // the client resumed the stream again elsewhere: this one just ends
+      if (resumed.remove(correlation, r)) {
+        r.client.write(new byte[0], true);
+      }
+      return;
+    }
+    boolean lost;
     synchronized (r) {
-      r.taken = true;
-      r.silentTicks = 0;
+      lost = note.path("n").asLong() != r.nextNote;
+      if (!lost) {
+        r.nextNote++;
+        r.taken = true;
+        r.silentTicks = 0;
+      }
+    }
+    if (lost) {
+      renew(correlation, r);
+      return;
+    }
+    boolean last = note.path("last").asBoolean(false);
+    if (last && !resumed.remove(correlation, r)) {
+      return; // given up a moment ago: the client has its answer already
     }
     String data = Json.text(note, "data");
-    if (last) {
-      resumed.remove(correlation);
+    if (data != null) {
+      long seq = seqIn(data);
+      if (seq > 0) {
+        synchronized (r) {
+          r.afterSeq = seq;
+        }
+      }
     }
     if (data != null || last) {
       r.client.write(data == null ? new byte[0] : data.getBytes(StandardCharsets.UTF_8), last);
+    }
+  }
+
+  /** The seq in an SSE event's {@code id: <stream>-<seq>} line, or -1. */
+  private static long seqIn(String event) {
+    if (!event.startsWith("id: ")) {
+      return -1;
+    }
+    int end = event.indexOf('\n');
+    int dash = end < 0 ? -1 : event.lastIndexOf('-', end);
+    try {
+      return dash < 0 ? -1 : Long.parseLong(event.substring(dash + 1, end));
+    } catch (NumberFormatException e) {
+      return -1;
     }
   }
 
@@ -185,7 +275,7 @@ final class StreamRelay {
         silent = r.silentTicks >= (r.taken ? TICKS_SILENT : TICKS_TO_TAKE);
       }
       if (silent) {
-        giveUp(e.getKey());
+        renew(e.getKey(), r);
       }
     }
     sending.values().removeIf(Remote::isFailed);
@@ -194,16 +284,22 @@ final class StreamRelay {
   private void giveUp(String correlation) {
     Resumed r = resumed.remove(correlation);
     if (r != null) {
+      cancel(r.owner, correlation); // a node that was only slow stops relaying
       endUnresumable(r.request, r.client);
     }
   }
 
-  /** This node's stream as written to another node: each chunk becomes a message to it. */
+  /**
+   * This node's stream as written to another node: each chunk becomes a numbered note to it. Notes are published by
+   * the relay's own thread, in order, so that a writer (an upstream's thread, the store's listener replaying the
+   * log) never waits on the database.
+   */
   private final class Remote implements SseSink {
     private final String to;
     private final String correlation;
     private volatile boolean cancelled;
     private boolean ended;
+    private long notes;
 
     Remote(String to, String correlation) {
       this.to = to;
@@ -216,16 +312,34 @@ final class StreamRelay {
         return;
       }
       ended = last;
-      ObjectNode note = Json.object().put("node", to).put("correlation", correlation).put("last", last);
+      ObjectNode note = Json.object().put("last", last);
       if (bytes.length > 0) {
         note.put("data", new String(bytes, StandardCharsets.UTF_8));
       }
-      if (!publish(EVENTS, note)) {
-        cancelled = true; // the resuming node hears nothing more and, after its silent ticks, ends the client's stream
+      send(note, last);
+    }
+
+    synchronized void send(ObjectNode note, boolean last) {
+      note.put("node", to).put("correlation", correlation).put("n", ++notes);
+      try {
+        publisher.execute(() -> {
+          publish(EVENTS, note); // one lost is noticed there by the gap in the numbers, or by the silence
+          if (last) {
+            sending.remove(correlation);
+          }
+        });
+      } catch (java.util.concurrent.RejectedExecutionException e) { // closing
+        cancelled = true;
       }
-      if (last) {
-        sending.remove(correlation);
+    }
+
+    /** Another connection took the stream over: the resuming node ends its client's stream (not with an error). */
+    @Override
+    public void replaced() {
+      if (!cancelled && !ended) {
+        send(Json.object().put("replaced", true), true);
       }
+      cancelled = true;
     }
 
     @Override
@@ -260,6 +374,7 @@ final class StreamRelay {
   }
 
   void close() {
+    publisher.shutdown();
     for (AutoCloseable listener : new AutoCloseable[] {resumeListener, eventsListener}) {
       try {
         listener.close();
