@@ -56,17 +56,7 @@ class PostStreamAcrossNodesTest {
   @Test
   void aPostStreamBrokenOnOneNodeResumesOnAnother() throws Exception {
     String session = initialize(first.url());
-    String call = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":"
-        + "\"everything__trigger-long-running-operation\",\"arguments\":{\"duration\":2,\"steps\":4},"
-        + "\"_meta\":{\"progressToken\":\"p7\"}}}";
-    HttpResponse<InputStream> post = HTTP.send(request(first.url(), session).POST(
-        HttpRequest.BodyPublishers.ofString(call)).build(), HttpResponse.BodyHandlers.ofInputStream());
-    assertThat(post.statusCode()).isEqualTo(200);
-    String lastId;
-    try (BufferedReader events = reader(post.body())) {
-      Event progress = next(events, e -> e.data != null && e.data.contains("notifications/progress"));
-      lastId = progress.id;
-    } // the connection breaks here, after the first progress notification
+    String lastId = breakAfterFirstProgress(session, 7);
 
     HttpResponse<InputStream> resumed = HTTP.send(request(second.url(), session).header("Last-Event-ID", lastId)
         .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -88,15 +78,7 @@ class PostStreamAcrossNodesTest {
   @Test
   void aStreamResumedAgainElsewhereEndsQuietlyOnTheEarlierConnection() throws Exception {
     String session = initialize(first.url());
-    String call = "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":"
-        + "\"everything__trigger-long-running-operation\",\"arguments\":{\"duration\":2,\"steps\":4},"
-        + "\"_meta\":{\"progressToken\":\"p9\"}}}";
-    HttpResponse<InputStream> post = HTTP.send(request(first.url(), session).POST(
-        HttpRequest.BodyPublishers.ofString(call)).build(), HttpResponse.BodyHandlers.ofInputStream());
-    String lastId;
-    try (BufferedReader events = reader(post.body())) {
-      lastId = next(events, e -> e.data.contains("notifications/progress")).id;
-    }
+    String lastId = breakAfterFirstProgress(session, 9);
     HttpResponse<InputStream> relayed = HTTP.send(request(second.url(), session).header("Last-Event-ID", lastId)
         .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
     List<Event> before = new ArrayList<>();
@@ -131,6 +113,22 @@ class PostStreamAcrossNodesTest {
     JsonNode answer = Json.parse(only.data);
     assertThat(answer.path("id").asInt()).isEqualTo(42);
     assertThat(answer.path("error").path("message").asText()).contains("Send the request again");
+  }
+
+  /**
+   * POSTs a two-second call with progress to the first node and drops the connection after its first progress
+   * notification; returns that event's id.
+   */
+  private static String breakAfterFirstProgress(String session, int id) throws Exception {
+    String call = "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":"
+        + "\"everything__trigger-long-running-operation\",\"arguments\":{\"duration\":2,\"steps\":4},"
+        + "\"_meta\":{\"progressToken\":\"p" + id + "\"}}}";
+    HttpResponse<InputStream> post = HTTP.send(request(first.url(), session).POST(
+        HttpRequest.BodyPublishers.ofString(call)).build(), HttpResponse.BodyHandlers.ofInputStream());
+    assertThat(post.statusCode()).isEqualTo(200);
+    try (BufferedReader events = reader(post.body())) {
+      return next(events, e -> e.data.contains("notifications/progress")).id;
+    }
   }
 
   private static String initialize(URI url) throws Exception {

@@ -274,8 +274,10 @@ final class StreamRelay {
         r.silentTicks++;
         silent = r.silentTicks >= (r.taken ? TICKS_SILENT : TICKS_TO_TAKE);
       }
-      if (silent) {
-        renew(e.getKey(), r);
+      if (silent && r.taken) {
+        renew(e.getKey(), r); // it answered before: a late or lost note, not a dead node
+      } else if (silent) {
+        giveUp(e.getKey()); // it never took the stream: its node is gone (a client must not wait for renewals)
       }
     }
     sending.values().removeIf(Remote::isFailed);
