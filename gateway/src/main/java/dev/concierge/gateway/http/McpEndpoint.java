@@ -48,10 +48,23 @@ final class McpEndpoint {
     this.engine = engine;
     this.maxBodyBytes = maxBodyBytes;
     this.maxStreamsPerPrincipal = maxStreamsPerPrincipal;
-    this.relay = new StreamRelay(engine.state(), (session, stream) -> {
-      Map<String, EventStream> kept = streams.get(session);
-      return kept == null ? null : kept.get(stream);
-    });
+    this.relay = new StreamRelay(engine.state(), this::keptStream);
+  }
+
+  /** One of this node's kept POST streams of a session, or null. */
+  private EventStream keptStream(String sessionId, String streamId) {
+    Map<String, EventStream> kept = streams.get(sessionId);
+    return kept == null ? null : kept.get(streamId);
+  }
+
+  /** Answers a GET with an SSE stream, its headers sent at once; {@code onFailure} hears that the client left. */
+  private static ResponseWriter openSse(Response response, Callback callback,
+      java.util.function.Consumer<Throwable> onFailure) {
+    response.setStatus(200);
+    Http.sseHeaders(response);
+    ResponseWriter writer = new ResponseWriter(response, callback, onFailure);
+    writer.write(new byte[0], false); // commit the headers at once
+    return writer;
   }
 
   void handle(Principal principal, Request request, Response response, Callback callback) throws Exception {
@@ -227,8 +240,6 @@ final class McpEndpoint {
       previous.end();
     }
     session.onEnd(stream::end); // closed here or on another node: the stream ends with the session
-    response.setStatus(200);
-    Http.sseHeaders(response);
     java.util.concurrent.atomic.AtomicBoolean gone = new java.util.concurrent.atomic.AtomicBoolean();
     Runnable onGone = () -> {
       if (gone.compareAndSet(false, true)) {
@@ -237,8 +248,7 @@ final class McpEndpoint {
         releaseStream(principal);
       }
     };
-    ResponseWriter writer = new ResponseWriter(response, callback, e -> onGone.run());
-    writer.write(new byte[0], false); // commit the headers at once
+    ResponseWriter writer = openSse(response, callback, e -> onGone.run());
     request.addFailureListener(failure -> onGone.run());
     stream.attach(writer, resumeAfter);
     stream.prime();
@@ -270,11 +280,8 @@ final class McpEndpoint {
         release.run();
         callback.failed(failure);
       });
-      response.setStatus(200);
-      Http.sseHeaders(response);
       Runnable[] onGone = {() -> { }};
-      ResponseWriter writer = new ResponseWriter(response, counted, e -> onGone[0].run());
-      writer.write(new byte[0], false); // commit the headers at once
+      ResponseWriter writer = openSse(response, counted, e -> onGone[0].run());
       Runnable cancel = relay.resume(session.id(), streamId, afterSeq, writer);
       onGone[0] = () -> {
         cancel.run();
@@ -283,12 +290,8 @@ final class McpEndpoint {
       request.addFailureListener(failure -> onGone[0].run());
       return;
     }
-    response.setStatus(200);
-    Http.sseHeaders(response);
-    ResponseWriter writer = new ResponseWriter(response, callback, e -> { });
-    writer.write(new byte[0], false); // commit the headers at once
-    Map<String, EventStream> kept = streams.get(session.id());
-    EventStream stream = kept == null ? null : kept.get(streamId);
+    ResponseWriter writer = openSse(response, callback, e -> { });
+    EventStream stream = keptStream(session.id(), streamId);
     if (stream == null) {
       StreamRelay.endUnresumable(StreamRelay.requestOf(streamId), writer);
     } else {

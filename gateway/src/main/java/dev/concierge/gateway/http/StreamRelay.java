@@ -24,7 +24,8 @@ import java.util.function.BiFunction;
  * <p>When the stream's node does not answer (it died, and the request with it), the client is not left waiting: it
  * gets an error response for its request (whose id the stream id carries) saying to send the request again. Each
  * {@link #tick} (the gateway's keep-alive period) counts silence; the stream's node relays its keep-alives, so two
- * silent ticks before it took the stream, or three after, mean it is gone.
+ * silent ticks before it took the stream mean it is gone. The notes are numbered: once the node has answered, a gap
+ * or three silent ticks make this node ask again from the last event it wrote, at most {@link #MAX_RENEWALS} times.
  */
 final class StreamRelay {
   private static final String RESUME = "stream-resume";
@@ -64,6 +65,8 @@ final class StreamRelay {
     final String stream;
     final RequestId request;
     final SseSink client;
+    /** The key of the current ask in {@code resumed}: each renewal asks under a new one. */
+    volatile String correlation;
     /** The seq of the last event written to the client: where a renewed resumption starts. */
     long afterSeq;
     /** The number the next note must carry; another means one was lost. */
@@ -116,24 +119,23 @@ final class StreamRelay {
     Resumed r = new Resumed(owner, session, streamId, requestOf(streamId), client, afterSeq);
     ask(r);
     return () -> {
-      for (Map.Entry<String, Resumed> e : resumed.entrySet()) {
-        if (e.getValue() == r && resumed.remove(e.getKey(), r)) {
-          cancel(r.owner, e.getKey());
-        }
+      String correlation = r.correlation;
+      if (resumed.remove(correlation, r)) {
+        cancel(r.owner, correlation);
       }
     };
   }
 
-  /** Asks the stream's node for the events after {@code r.afterSeq}, under a new correlation; returns it. */
-  private String ask(Resumed r) {
+  /** Asks the stream's node for the events after {@code r.afterSeq}, under a new correlation. */
+  private void ask(Resumed r) {
     String correlation = NodeMessages.newId(12);
+    r.correlation = correlation;
     resumed.put(correlation, r);
     ObjectNode ask = Json.object().put("node", r.owner).put("from", node).put("correlation", correlation)
         .put("session", r.session).put("stream", r.stream).put("after", r.afterSeq);
     if (!publish(RESUME, ask)) {
       giveUp(correlation);
     }
-    return correlation;
   }
 
   /**
@@ -239,7 +241,7 @@ final class StreamRelay {
     }
     String data = Json.text(note, "data");
     if (data != null) {
-      long seq = seqIn(data);
+      long seq = seqIn(data, r.stream);
       if (seq > 0) {
         synchronized (r) {
           r.afterSeq = seq;
@@ -251,21 +253,16 @@ final class StreamRelay {
     }
   }
 
-  /** The seq in an SSE event's {@code id: <stream>-<seq>} line, or -1. */
-  private static long seqIn(String event) {
-    if (!event.startsWith("id: ")) {
-      return -1;
-    }
+  /** The seq in an SSE event's {@code id:} line when it is one of {@code stream}'s, else -1 (a keep-alive). */
+  private static long seqIn(String event, String stream) {
     int end = event.indexOf('\n');
-    int dash = end < 0 ? -1 : event.lastIndexOf('-', end);
-    try {
-      return dash < 0 ? -1 : Long.parseLong(event.substring(dash + 1, end));
-    } catch (NumberFormatException e) {
-      return -1;
-    }
+    return event.startsWith("id: ") && end > 0 ? EventStream.parseSeq(event.substring(4, end), stream) : -1;
   }
 
-  /** Once per keep-alive period: resumptions whose node fell silent end with an error for their request. */
+  /**
+   * Once per keep-alive period: a resumption whose node never took it ends with an error for its request; one whose
+   * node fell silent after answering is asked for again.
+   */
   void tick() {
     for (Map.Entry<String, Resumed> e : resumed.entrySet()) {
       Resumed r = e.getValue();
