@@ -58,15 +58,10 @@ class PostStreamAcrossNodesTest {
     String session = initialize(first.url());
     String lastId = breakAfterFirstProgress(session, 7);
 
-    HttpResponse<InputStream> resumed = HTTP.send(request(second.url(), session).header("Last-Event-ID", lastId)
-        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+    HttpResponse<String> resumed = HTTP.send(resume(second.url(), session, lastId),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(resumed.statusCode()).isEqualTo(200);
-    List<Event> rest = new ArrayList<>();
-    try (BufferedReader events = reader(resumed.body())) {
-      for (Event e = nextEvent(events); e != null; e = nextEvent(events)) {
-        rest.add(e);
-      }
-    }
+    List<Event> rest = remaining(reader(resumed.body()));
     assertThat(rest).as("nothing before the resumption point again").noneMatch(e -> lastId.equals(e.id));
     assertThat(rest).anyMatch(e -> e.data.contains("notifications/progress"));
     JsonNode answer = Json.parse(rest.get(rest.size() - 1).data);
@@ -79,23 +74,15 @@ class PostStreamAcrossNodesTest {
   void aStreamResumedAgainElsewhereEndsQuietlyOnTheEarlierConnection() throws Exception {
     String session = initialize(first.url());
     String lastId = breakAfterFirstProgress(session, 9);
-    HttpResponse<InputStream> relayed = HTTP.send(request(second.url(), session).header("Last-Event-ID", lastId)
-        .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-    List<Event> before = new ArrayList<>();
+    HttpResponse<InputStream> relayed = HTTP.send(resume(second.url(), session, lastId),
+        HttpResponse.BodyHandlers.ofInputStream());
     try (BufferedReader events = reader(relayed.body())) {
       Event progress = next(events, e -> e.data.contains("notifications/progress"));
       // The client resumes once more, on the stream's own node: the relayed connection ends, without an error.
-      HttpResponse<String> again = HTTP.send(request(first.url(), session).header("Last-Event-ID", progress.id)
-          .GET().build(), HttpResponse.BodyHandlers.ofString());
-      for (Event e = nextEvent(events); e != null; e = nextEvent(events)) {
-        before.add(e);
-      }
-      assertThat(before).noneMatch(e -> e.data.contains("\"error\""));
-      List<Event> rest = new ArrayList<>();
-      BufferedReader fromAgain = reader(new java.io.ByteArrayInputStream(again.body().getBytes(StandardCharsets.UTF_8)));
-      for (Event e = nextEvent(fromAgain); e != null; e = nextEvent(fromAgain)) {
-        rest.add(e);
-      }
+      HttpResponse<String> again = HTTP.send(resume(first.url(), session, progress.id),
+          HttpResponse.BodyHandlers.ofString());
+      assertThat(remaining(events)).noneMatch(e -> e.data.contains("\"error\""));
+      List<Event> rest = remaining(reader(again.body()));
       JsonNode answer = Json.parse(rest.get(rest.size() - 1).data);
       assertThat(answer.path("id").asInt()).isEqualTo(9);
       assertThat(answer.path("result").toString()).contains("Long running operation completed");
@@ -106,10 +93,10 @@ class PostStreamAcrossNodesTest {
   void aStreamWhoseNodeIsGoneEndsWithAnErrorForItsRequestNotSilence() throws Exception {
     String session = initialize(second.url());
     String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString("42".getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> resumed = HTTP.send(request(second.url(), session)
-        .header("Last-Event-ID", "p0123456789ab.3." + id + "-2").GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> resumed = HTTP.send(resume(second.url(), session, "p0123456789ab.3." + id + "-2"),
+        HttpResponse.BodyHandlers.ofString());
     assertThat(resumed.statusCode()).isEqualTo(200);
-    Event only = nextEvent(reader(new java.io.ByteArrayInputStream(resumed.body().getBytes(StandardCharsets.UTF_8))));
+    Event only = nextEvent(reader(resumed.body()));
     JsonNode answer = Json.parse(only.data);
     assertThat(answer.path("id").asInt()).isEqualTo(42);
     assertThat(answer.path("error").path("message").asText()).contains("Send the request again");
@@ -153,8 +140,26 @@ class PostStreamAcrossNodesTest {
     return b;
   }
 
+  /** A resumption: GET with the session and {@code Last-Event-ID}. */
+  private static HttpRequest resume(URI url, String session, String lastEventId) {
+    return request(url, session).header("Last-Event-ID", lastEventId).GET().build();
+  }
+
   private static BufferedReader reader(InputStream in) {
     return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
+  }
+
+  private static BufferedReader reader(String body) {
+    return new BufferedReader(new java.io.StringReader(body));
+  }
+
+  /** Every event left on the stream, until it ends. */
+  private static List<Event> remaining(BufferedReader events) throws Exception {
+    List<Event> rest = new ArrayList<>();
+    for (Event e = nextEvent(events); e != null; e = nextEvent(events)) {
+      rest.add(e);
+    }
+    return rest;
   }
 
   /** One SSE event with data (comments and the empty priming event skipped). */
