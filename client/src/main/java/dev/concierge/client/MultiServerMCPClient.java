@@ -2,6 +2,7 @@ package dev.concierge.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.concierge.client.internal.CallerWaits;
 import dev.concierge.client.internal.ClientEnvironment;
 import dev.concierge.client.internal.InterceptorChain;
 import dev.concierge.client.internal.McpSession;
@@ -139,7 +140,7 @@ public final class MultiServerMCPClient implements AutoCloseable {
    * @param timeout per-call timeout (progress restarts it, up to the server's hard cap), or {@code null}
    */
   public CallToolResult callTool(String name, JsonNode arguments, CallContext context, Duration timeout) {
-    return await(callToolAsync(name, arguments, context, timeout));
+    return await(CallerWaits.during(McpMethods.TOOLS_CALL, () -> callToolAsync(name, arguments, context, timeout)));
   }
 
   /** Like {@link #callTool} without blocking; cancelling the future cancels the call on the server. */
@@ -164,8 +165,8 @@ public final class MultiServerMCPClient implements AutoCloseable {
     Catalog.Route route = catalog.promptRoute(name);
     ObjectNode params = Json.object().put("name", route.originalName());
     params.set("arguments", Json.mapper().valueToTree(arguments == null ? Map.of() : arguments));
-    return new GetPromptResult((ObjectNode) await(send(new McpCall(route.server(), McpMethods.PROMPTS_GET, params,
-        context, null))));
+    return new GetPromptResult((ObjectNode) call(new McpCall(route.server(), McpMethods.PROMPTS_GET, params, context,
+        null)));
   }
 
   /** Reads a resource from the one server that lists it (or whose template matches it). */
@@ -186,8 +187,8 @@ public final class MultiServerMCPClient implements AutoCloseable {
   public ReadResourceResult readResource(String server, String uri, CallContext context) {
     connection(server);
     ObjectNode params = Json.object().put("uri", uri);
-    return new ReadResourceResult((ObjectNode) await(send(new McpCall(server, McpMethods.RESOURCES_READ, params,
-        context, null))));
+    return new ReadResourceResult((ObjectNode) call(new McpCall(server, McpMethods.RESOURCES_READ, params, context,
+        null)));
   }
 
   /**
@@ -218,8 +219,8 @@ public final class MultiServerMCPClient implements AutoCloseable {
     if (contextArguments != null && !contextArguments.isEmpty()) {
       params.set("context", Json.object().set("arguments", Json.mapper().valueToTree(contextArguments)));
     }
-    return new CompleteResult((ObjectNode) await(send(new McpCall(server, McpMethods.COMPLETION_COMPLETE, params,
-        CallContext.EMPTY, null))));
+    return new CompleteResult((ObjectNode) call(new McpCall(server, McpMethods.COMPLETION_COMPLETE, params,
+        CallContext.EMPTY, null)));
   }
 
   /** Subscribes to updates of a resource; updates reach the change listener. Survives reconnects. */
@@ -259,8 +260,8 @@ public final class MultiServerMCPClient implements AutoCloseable {
     Runnable run = () -> {
       try {
         JsonNode value = new InterceptorChain(interceptors, call, c -> {
-          CompletableFuture<JsonNode> inner = connection.request(c.method(), c.params(),
-              new CallOrigin(c.server(), c.method(), c.name(), c.context()), c.timeout());
+          CompletableFuture<JsonNode> inner = CallerWaits.during(c.method(), () -> connection.request(c.method(),
+              c.params(), new CallOrigin(c.server(), c.method(), c.name(), c.context()), c.timeout()));
           inFlight.set(inner);
           if (result.isCancelled()) {
             inner.cancel(true);
@@ -289,6 +290,11 @@ public final class MultiServerMCPClient implements AutoCloseable {
     servers.values().forEach(ServerConnection::close);
     executor.shutdownNow();
     scheduler.shutdownNow();
+  }
+
+  /** Makes {@code call} and waits for its answer, sending it on this thread where the transport can. */
+  private JsonNode call(McpCall call) {
+    return await(CallerWaits.during(call.method(), () -> send(call)));
   }
 
   static <T> T await(CompletableFuture<T> future) {

@@ -127,7 +127,9 @@ public final class McpSession implements TransportListener {
       entry.future.completeExceptionally(closedException());
       return entry.future;
     }
-    transport.send(request, options.send()).whenComplete((ok, error) -> {
+    SendOptions send = options.timeout() != null && CallerWaits.waitsFor(method) ? options.send().sentByWaitingCaller()
+        : options.send();
+    transport.send(request, send).whenComplete((ok, error) -> {
       if (error != null) {
         entry.future.completeExceptionally(unwrap(error));
       }

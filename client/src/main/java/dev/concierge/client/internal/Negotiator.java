@@ -145,8 +145,9 @@ final class Negotiator {
     if (kind != ServerConfig.Transport.STDIO) {
       headers.put("Mcp-Method", McpMethods.SERVER_DISCOVER);
     }
-    JsonNode result = await(session.request(McpMethods.SERVER_DISCOVER, params,
-        new RequestOptions(timeout, timeout, new SendOptions(version.id(), headers), null)));
+    JsonNode result = await(CallerWaits.during(McpMethods.SERVER_DISCOVER, () -> session.request(
+        McpMethods.SERVER_DISCOVER, params, new RequestOptions(timeout, timeout, new SendOptions(version.id(), headers),
+        null))));
     List<String> supported = supported(result);
     ProtocolVersion chosen = supported.contains(version.id()) ? version
         : ProtocolVersion.bestMutual(supported).orElseThrow(() -> new McpClientException(config.name(),
@@ -167,8 +168,8 @@ final class Negotiator {
     params.set("capabilities", clientRequests.capabilities());
     params.set("clientInfo", env.clientInfo().toJson());
     Duration timeout = config.requestTimeout();
-    JsonNode result = await(session.request(McpMethods.INITIALIZE, params,
-        new RequestOptions(timeout, timeout, new SendOptions(null, handshakeHeaders()), null)));
+    JsonNode result = await(CallerWaits.during(McpMethods.INITIALIZE, () -> session.request(McpMethods.INITIALIZE,
+        params, new RequestOptions(timeout, timeout, new SendOptions(null, handshakeHeaders()), null))));
     String answered = Json.text(result, "protocolVersion");
     ProtocolVersion agreed = ProtocolVersion.parse(answered).filter(v -> v.era() == Era.LEGACY).orElseThrow(() ->
         new McpClientException(config.name(), ErrorCodes.INVALID_REQUEST,

@@ -154,12 +154,13 @@ public final class StreamableHttpTransport implements McpTransport {
     }
     // The body handler routes by status and type as the headers arrive, and reads the body as the client pushes it,
     // on the client's own threads: no blocking read between the socket and the listener; the body's own completion
-    // routes the answer (see subscriber). The request goes out with the blocking send() on a thread of ours that
-    // then just waits: sendAsync completes its future through CompletableFuture's default executor, which on a
-    // machine with fewer than three cores starts a new thread for every response (with the contention that threads
-    // coming and going cause); a parked thread of the transport's pool costs far less. The HTTP future only routes
-    // what fails before there is a body (connect, write, headers); stopping the exchange cancels it, which
-    // interrupts the send and so aborts the request.
+    // routes the answer (see subscriber). The request goes out with the blocking send(): on the calling thread when
+    // it is going to wait for the answer anyway (SendOptions.callerWaits), else on a thread of ours that then just
+    // waits. Not sendAsync: it completes its future through CompletableFuture's default executor, which on a machine
+    // with fewer than three cores starts a new thread for every response (with the contention that threads coming
+    // and going cause); a parked thread costs far less. The HTTP future only routes what fails before there is a
+    // body (connect, write, headers); stopping the exchange cancels it, which interrupts the send and so aborts the
+    // request.
     CompletableFuture<HttpResponse<Routed>> http = new CompletableFuture<>();
     exchange.attach(http);
     http.whenComplete((response, error) -> {
@@ -168,6 +169,10 @@ public final class StreamableHttpTransport implements McpTransport {
       }
       route(exchange, response == null ? 0 : response.statusCode(), response == null ? null : response.body(), error);
     });
+    if (exchange.inline) {
+      exchange.send(endpoint.client(), request, info -> subscriber(exchange, info), http);
+      return exchange.result;
+    }
     try {
       threads.execute(() -> exchange.send(endpoint.client(), request, info -> subscriber(exchange, info), http));
     } catch (RejectedExecutionException e) { // close() shut the pool down
@@ -243,7 +248,9 @@ public final class StreamableHttpTransport implements McpTransport {
     if (HttpExchanges.isEventStream(info.headers())) {
       accepted(exchange); // the send completes once the stream is open; its events follow
       StreamBody stream = new StreamBody(exchange);
-      stream.result.whenComplete((routed, error) -> route(exchange, status, routed, error));
+      if (!exchange.inline) { // an inline exchange is routed by its sender (see Exchange.send)
+        stream.result.whenComplete((routed, error) -> route(exchange, status, routed, error));
+      }
       return stream;
     }
     return collect(Kind.JSON, limits.maxJsonBytes(),
@@ -254,8 +261,10 @@ public final class StreamableHttpTransport implements McpTransport {
   private HttpResponse.BodySubscriber<Routed> collect(Kind kind, long limit, long declared, Exchange exchange,
       int status) {
     HttpExchanges.BoundedBody body = new HttpExchanges.BoundedBody(limit, declared, exchange);
-    body.getBody().whenComplete((read, error) -> route(exchange, status,
-        error == null ? new Routed(kind, read, null, null) : null, error));
+    if (!exchange.inline) { // an inline exchange is routed by its sender (see Exchange.send)
+      body.getBody().whenComplete((read, error) -> route(exchange, status,
+          error == null ? new Routed(kind, read, null, null) : null, error));
+    }
     return HttpResponse.BodySubscribers.mapping(body, read -> new Routed(kind, read, null, null));
   }
 
@@ -458,17 +467,22 @@ public final class StreamableHttpTransport implements McpTransport {
     final SendOptions options;
     final String session;
     final boolean modern;
+    /** Sent on the thread that waits for the answer: the answer is not held back for the end of its body. */
+    final boolean inline;
     final CompletableFuture<Void> result = new CompletableFuture<>();
     /** Set by the first of the body's completion and the HTTP future's to route the exchange. */
     final AtomicBoolean routed = new AtomicBoolean();
     /** The thread blocked in {@link #send} while it is. */
     private Thread sender;
+    /** {@link #interruptSender} interrupted it: the interrupt is ours to clear. */
+    private boolean interruptedByStop;
 
     Exchange(JsonRpcMessage message, SendOptions options, String session) {
       this.message = message;
       this.options = options;
       this.session = session;
       this.modern = isModern(options.protocolVersion());
+      this.inline = options.callerWaits() && message instanceof JsonRpcRequest;
     }
 
     RequestId requestId() {
@@ -476,8 +490,9 @@ public final class StreamableHttpTransport implements McpTransport {
     }
 
     /**
-     * Sends {@code request} and waits for its body to be done with, on the calling (transport) thread; completes
-     * {@code http} with the outcome. Not at all when the exchange was stopped before.
+     * Sends {@code request} and waits for its body to be done with, on the calling thread (the transport's, or the
+     * caller's when {@link #inline}); completes {@code http} with the outcome. Not at all when the exchange was
+     * stopped before.
      */
     void send(HttpClient client, HttpRequest request, HttpResponse.BodyHandler<Routed> handler,
         CompletableFuture<HttpResponse<Routed>> http) {
@@ -490,21 +505,31 @@ public final class StreamableHttpTransport implements McpTransport {
       try {
         http.complete(client.send(request, handler));
       } catch (InterruptedException e) {
-        http.completeExceptionally(e); // stopped: http is cancelled, this changes nothing
+        if (isStopped() || !inline) {
+          http.completeExceptionally(e); // stopped: http is cancelled, this changes nothing
+        } else {
+          // The caller was interrupted: the client has aborted the request. The exchange stays unrouted (so its
+          // broken body is not taken for a lost stream), and the caller, finding itself interrupted, gives the call
+          // up the way it would while waiting for the answer: cancelling it tells the server and stops the exchange.
+          Thread.currentThread().interrupt();
+        }
       } catch (IOException | RuntimeException e) {
         // send() wraps what failed in a new exception of the same kind; the one sendAsync gave is its cause
         http.completeExceptionally(e.getCause() != null ? e.getCause() : e);
       } finally {
         synchronized (this) {
           sender = null;
+          if (interruptedByStop || !inline) {
+            Thread.interrupted(); // a stop that came as the send returned must not reach the thread's next task
+          }
         }
-        Thread.interrupted(); // a stop that came as the send returned must not reach the pool's next task
       }
     }
 
     /** Aborts a send in progress: the client cancels the request when its sending thread is interrupted. */
     synchronized void interruptSender() {
       if (sender != null) {
+        interruptedByStop = true;
         sender.interrupt();
       }
     }
@@ -539,7 +564,9 @@ public final class StreamableHttpTransport implements McpTransport {
     StreamBody(Exchange exchange) {
       this.exchange = exchange;
       this.feed = pump.open(cursor, exchange.requestId(), exchange, null);
-      feed.holdAnswer();
+      if (!exchange.inline) { // an inline sender is what the caller waits on: it returns once the body has ended
+        feed.holdAnswer();
+      }
     }
 
     @Override
