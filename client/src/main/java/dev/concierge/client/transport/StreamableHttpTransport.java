@@ -110,6 +110,11 @@ public final class StreamableHttpTransport implements McpTransport {
     this.listener = guarded; // last: send() takes a non-null listener to mean "started"
   }
 
+  /** Exchanges not yet done with: sent and not answered, or being resumed. For tests: no answered one stays. */
+  int openExchanges() {
+    return exchanges.size();
+  }
+
   /** The session id the server assigned (legacy era), or {@code null}. */
   public String sessionId() {
     return sessionId.get();
@@ -329,7 +334,7 @@ public final class StreamableHttpTransport implements McpTransport {
         accepted(exchange);
       }
       case STREAM -> {
-        return !streamEnded(exchange, routed);
+        return streamEnded(exchange, routed);
       }
     }
     return true;

@@ -133,6 +133,31 @@ class StreamableHttpStreamsTest {
   }
 
   @Test
+  void answeredExchangesAreLetGoWhetherTheAnswerCameAsAStreamOrAsJson() throws Exception {
+    server.handle("/mcp", (exchange, request) -> {
+      long id = ((JsonRpcRequest) request.message()).id().toJson().asLong();
+      if (id % 2 == 0) {
+        sse(exchange).event("e-" + id, result(id));
+      } else {
+        respond(exchange, 200, "application/json", result(id));
+      }
+    });
+    open();
+
+    for (int id = 1; id <= 4; id++) {
+      await(transport.send(request(id, "tools/call"), LEGACY));
+      assertThat(listener.nextMessage()).isEqualTo(JsonRpcMessage.parse(result(id)));
+    }
+
+    // Each exchange is let go once its body has ended, just after its answer: a kept one kept its whole HTTP exchange.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(AWAIT_SECONDS);
+    while (transport.openExchanges() > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(transport.openExchanges()).isZero();
+  }
+
+  @Test
   void postStreamBrokenBeforeItsResponseIsResumedWithLastEventId() throws Exception {
     server.handle("/mcp", (exchange, request) -> {
       HttpTestServer.SseWriter stream = sse(exchange);
