@@ -45,13 +45,17 @@ import org.apache.lucene.store.NRTCachingDirectory;
  * it returned ({@link #fresh()}); a forget can be proven: the segments that held it are rewritten without it before
  * the receipt is issued.
  *
- * <p>Recall fuses a lexical ranking (BM25 over English-analysed text) and, with an {@link Embedder}, a semantic one
- * (nearest neighbours of the query's embedding) by reciprocal rank fusion. The owner, current-version, expiry and
- * the caller's filters are one Lucene query that both rankings run under — never a filter applied to their output.
+ * <p>Recall fuses a lexical ranking (BM25 over English-analysed text and context) and, with an {@link Embedder},
+ * semantic ones (nearest neighbours of the query's embedding among the memories' embeddings and, for memories with a
+ * context, among those of their texts alone) by reciprocal rank fusion. The owner, current-version, expiry and the
+ * caller's filters are one Lucene query that every ranking runs under — never a filter applied to their output.
  */
 public final class EmbeddedStore implements MemoryStore {
-  /** The layout this code reads and writes; a directory written by a newer one is refused, not misread. */
-  static final int SCHEMA_VERSION = 1;
+  /**
+   * The layout this code reads and writes; a directory written by a newer one is refused, not misread. 2: memories
+   * may have a context (a stored field, a second value of the text field and a second vector).
+   */
+  static final int SCHEMA_VERSION = 2;
   private static final String SCHEMA_FILE = "SCHEMA";
   /**
    * How much more the lexical ranking counts than the semantic one in the fusion. Measured on LoCoMo (docs/
@@ -168,7 +172,7 @@ public final class EmbeddedStore implements MemoryStore {
       for (com.fasterxml.jackson.databind.JsonNode version : entry.path("versions")) {
         Memory m = WriteAheadLog.memory(version);
         writer.updateDocument(new Term(MemoryDocuments.ID, m.id()), MemoryDocuments.toDocument(m,
-            version.path("series").asText(), WriteAheadLog.vector(version)));
+            version.path("series").asText(), WriteAheadLog.vectors(version)));
       }
     }
   }
@@ -195,7 +199,8 @@ public final class EmbeddedStore implements MemoryStore {
   }
 
   /** Logs versions (one durable append) and adds them to the index; visible once the searcher refreshes. */
-  private void write(List<Memory> versions, List<String> series, List<float[]> vectors) throws IOException {
+  private void write(List<Memory> versions, List<String> series, List<MemoryDocuments.Vectors> vectors)
+      throws IOException {
     ObjectNode entry = dev.concierge.protocol.Json.object();
     var logged = entry.putArray("versions");
     for (int i = 0; i < versions.size(); i++) {
@@ -260,7 +265,11 @@ public final class EmbeddedStore implements MemoryStore {
         throw new IOException("the store at " + file.getParent() + " has schema " + found + "; this version of "
             + "Concierge reads up to " + SCHEMA_VERSION);
       }
-      // Older layouts would be migrated here, one version at a time.
+      if (found < SCHEMA_VERSION) {
+        // 1 -> 2 changes no document (a memory of layout 1 is one without context), but the directory is marked:
+        // a Concierge that reads only layout 1 would drop contexts when it updates or exports a memory.
+        Files.writeString(file, Integer.toString(SCHEMA_VERSION), StandardCharsets.UTF_8);
+      }
     } else {
       Files.writeString(file, Integer.toString(SCHEMA_VERSION), StandardCharsets.UTF_8);
     }
@@ -272,13 +281,13 @@ public final class EmbeddedStore implements MemoryStore {
     Instant now = clock.instant();
     List<Memory> made = new ArrayList<>();
     List<String> series = new ArrayList<>();
-    List<float[]> vectors = new ArrayList<>();
+    List<MemoryDocuments.Vectors> vectors = new ArrayList<>();
     for (NewMemory n : memories) {
       Memory m = new Memory(UUID.randomUUID().toString(), owner, n.scope(), n.kind(), n.text(), n.metadata(),
-          n.provenance(), n.createdAt() == null ? now : n.createdAt(), now, null, n.expiresAt(), null);
+          n.provenance(), n.createdAt() == null ? now : n.createdAt(), now, null, n.expiresAt(), null, n.context());
       made.add(m);
       series.add(m.id());
-      vectors.add(embed(m.text()));
+      vectors.add(MemoryDocuments.Vectors.of(embedder, m.text(), m.context()));
     }
     synchronized (writeLock) {
       write(made, series, vectors);
@@ -299,8 +308,14 @@ public final class EmbeddedStore implements MemoryStore {
         fused.add(docs(searcher.search(lexical, depth)), lexicalWeight);
       }
       if (embedder != null) {
-        fused.add(docs(searcher.search(new KnnFloatVectorQuery(MemoryDocuments.VECTOR, embedder.embed(query), depth,
-            scope), depth)), 1.0);
+        float[] vector = embedder.embed(query);
+        fused.add(docs(searcher.search(new KnnFloatVectorQuery(MemoryDocuments.VECTOR, vector, depth, scope),
+            depth)), 1.0);
+        // Memories with context rank by their text alone too: the context makes a memory findable by questions
+        // about what surrounded it, and blurs the embedding of what it says (docs/BENCHMARKS.md, "Context store").
+        // Only they have this vector, so nothing else is searched when no memory has a context.
+        fused.add(docs(searcher.search(new KnnFloatVectorQuery(MemoryDocuments.TEXT_VECTOR, vector, depth, scope),
+            depth)), 1.0);
       }
       List<Hit> hits = new ArrayList<>();
       for (Map.Entry<Integer, Double> e : fused.top(k)) {
@@ -336,24 +351,32 @@ public final class EmbeddedStore implements MemoryStore {
   }
 
   @Override
-  public Memory update(Owner owner, String id, String text, ObjectNode metadata) throws IOException {
-    float[] freshVector = text == null || text.isBlank() ? null : embed(text);
+  public Memory update(Owner owner, String id, String text, ObjectNode metadata, String context)
+      throws IOException {
+    Memory current = currentVersion(owner, id);
+    NewMemory next = new NewMemory(text, current.scope(), current.kind(),
+        metadata == null ? current.metadata() : metadata, current.provenance(), current.createdAt(),
+        current.expiresAt(), context == null ? current.context() : context);
+    next.validate();
+    // Embedded before the lock: a version never changes, so if it is still current under the lock these are its.
+    MemoryDocuments.Vectors closedVectors = MemoryDocuments.Vectors.of(embedder, current.text(), current.context());
+    MemoryDocuments.Vectors freshVectors = MemoryDocuments.Vectors.of(embedder, next.text(), next.context());
     synchronized (writeLock) {
-      Memory old = get(owner, id).filter(Memory::current).orElseThrow(() -> new IllegalArgumentException(
-          "no current memory " + id));
-      NewMemory next = new NewMemory(text, old.scope(), old.kind(), metadata == null ? old.metadata() : metadata,
-          old.provenance(), old.createdAt(), old.expiresAt());
-      next.validate();
+      Memory old = currentVersion(owner, id);
       Instant now = clock.instant();
       String series = seriesOf(owner, id);
       Memory closed = new Memory(old.id(), owner, old.scope(), old.kind(), old.text(), old.metadata(),
-          old.provenance(), old.createdAt(), old.validFrom(), now, old.expiresAt(), old.supersedes());
+          old.provenance(), old.createdAt(), old.validFrom(), now, old.expiresAt(), old.supersedes(), old.context());
       Memory fresh = new Memory(UUID.randomUUID().toString(), owner, next.scope(), next.kind(), next.text(),
-          next.metadata(), next.provenance(), old.createdAt(), now, null, next.expiresAt(), old.id());
-      write(List.of(closed, fresh), List.of(series, series), java.util.Arrays.asList(embed(closed.text()),
-          freshVector));
+          next.metadata(), next.provenance(), old.createdAt(), now, null, next.expiresAt(), old.id(), next.context());
+      write(List.of(closed, fresh), List.of(series, series), List.of(closedVectors, freshVectors));
       return fresh;
     }
+  }
+
+  private Memory currentVersion(Owner owner, String id) throws IOException {
+    return get(owner, id).filter(Memory::current).orElseThrow(() -> new IllegalArgumentException(
+        "no current memory " + id));
   }
 
   @Override
@@ -480,7 +503,8 @@ public final class EmbeddedStore implements MemoryStore {
     synchronized (writeLock) {
       for (Memory m : versions) {
         if (get(owner, m.id()).isEmpty()) {
-          writer.addDocument(MemoryDocuments.toDocument(restamp(owner, m), seriesOf.get(m.id()), embed(m.text())));
+          writer.addDocument(MemoryDocuments.toDocument(restamp(owner, m), seriesOf.get(m.id()),
+              MemoryDocuments.Vectors.of(embedder, m.text(), m.context())));
         }
       }
       commit();
@@ -489,7 +513,7 @@ public final class EmbeddedStore implements MemoryStore {
 
   private static Memory restamp(Owner owner, Memory m) {
     return new Memory(m.id(), owner, m.scope(), m.kind(), m.text(), m.metadata(), m.provenance(), m.createdAt(),
-        m.validFrom(), m.validTo(), m.expiresAt(), m.supersedes());
+        m.validFrom(), m.validTo(), m.expiresAt(), m.supersedes(), m.context());
   }
 
   @Override
@@ -614,10 +638,6 @@ public final class EmbeddedStore implements MemoryStore {
     } catch (IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-  }
-
-  private float[] embed(String text) {
-    return embedder == null ? null : embedder.embed(text);
   }
 
   /** Durable, then visible: a write is acknowledged only after its commit, and is searchable at once. */

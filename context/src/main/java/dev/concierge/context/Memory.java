@@ -18,10 +18,12 @@ import java.time.Instant;
  * @param validTo when a newer version replaced it, or {@code null} while current
  * @param expiresAt when it expires (TTL), or {@code null}
  * @param supersedes the id of the version this one replaced, or {@code null}
+ * @param context what surrounded it where it came from, or {@code null}: it helps recall find the memory but is not
+ *     part of what is remembered (see {@link NewMemory})
  */
 public record Memory(String id, Owner owner, String scope, String kind, String text, ObjectNode metadata,
     Provenance provenance, Instant createdAt, Instant validFrom, Instant validTo, Instant expiresAt,
-    String supersedes) {
+    String supersedes, String context) {
 
   public boolean current() {
     return validTo == null;

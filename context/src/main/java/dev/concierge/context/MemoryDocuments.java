@@ -17,7 +17,7 @@ import org.apache.lucene.index.VectorSimilarityFunction;
 
 /**
  * How a {@link Memory} is laid out as a Lucene document: everything stored (the index is the record), the filterable
- * parts indexed as exact terms or points, the text analysed for BM25, the embedding as an HNSW vector.
+ * parts indexed as exact terms or points, the text (and context) analysed for BM25, the embeddings as HNSW vectors.
  */
 final class MemoryDocuments {
   static final String ID = "id";
@@ -41,12 +41,39 @@ final class MemoryDocuments {
   static final String CLIENT = "prov.client";
   static final String SUPERSEDES = "supersedes";
   static final String VECTOR = "vec";
+  /** A memory's context, stored apart from its text (the record) and analysed with it (recall). */
+  static final String CONTEXT = "context";
+  /** The embedding of a memory's text alone, for a memory with context (whose {@link #VECTOR} embeds both). */
+  static final String TEXT_VECTOR = "vec.text";
   /** Never expires: the largest instant a point field holds. */
   static final long NEVER = Long.MAX_VALUE;
 
   private MemoryDocuments() {}
 
-  static Document toDocument(Memory m, String series, float[] vector) {
+  /**
+   * A memory version's embeddings: {@code vector} of its text with its context ({@link #embedded}), and
+   * {@code text} of its text alone — only for a memory with context, else {@code null}. Both {@code null} without an
+   * embedder.
+   */
+  record Vectors(float[] vector, float[] text) {
+    static final Vectors NONE = new Vectors(null, null);
+
+    /** A memory's embeddings: one, two with a context; none without an embedder. */
+    static Vectors of(Embedder embedder, String text, String context) {
+      if (embedder == null) {
+        return NONE;
+      }
+      return context == null ? new Vectors(embedder.embed(text), null)
+          : new Vectors(embedder.embed(embedded(text, context)), embedder.embed(text));
+    }
+  }
+
+  /** What a memory's main embedding is of: its text, then its context (the text first: a model truncates the end). */
+  static String embedded(String text, String context) {
+    return context == null ? text : text + "\n" + context;
+  }
+
+  static Document toDocument(Memory m, String series, Vectors vectors) {
     Document d = new Document();
     d.add(new StringField(ID, m.id(), Field.Store.YES));
     d.add(new StringField(SERIES, series, Field.Store.YES));
@@ -56,6 +83,12 @@ final class MemoryDocuments {
     d.add(new StringField(SCOPE, m.scope(), Field.Store.YES));
     d.add(new StringField(KIND, m.kind(), Field.Store.YES));
     d.add(new TextField(TEXT, m.text(), Field.Store.YES));
+    if (m.context() != null) {
+      // A second value of the analysed field, not stored with it: BM25 ranks the memory by the words of its text
+      // and its context together (one field length), and the stored text reads back alone.
+      d.add(new TextField(TEXT, m.context(), Field.Store.NO));
+      d.add(new StoredField(CONTEXT, m.context()));
+    }
     long created = m.createdAt().toEpochMilli();
     d.add(new LongPoint(CREATED, created));
     d.add(new StoredField(CREATED, created));
@@ -81,8 +114,11 @@ final class MemoryDocuments {
     if (m.supersedes() != null) {
       d.add(new StoredField(SUPERSEDES, m.supersedes()));
     }
-    if (vector != null) {
-      d.add(new KnnFloatVectorField(VECTOR, vector, VectorSimilarityFunction.DOT_PRODUCT));
+    if (vectors.vector() != null) {
+      d.add(new KnnFloatVectorField(VECTOR, vectors.vector(), VectorSimilarityFunction.DOT_PRODUCT));
+    }
+    if (vectors.text() != null) {
+      d.add(new KnnFloatVectorField(TEXT_VECTOR, vectors.text(), VectorSimilarityFunction.DOT_PRODUCT));
     }
     return d;
   }
@@ -96,7 +132,7 @@ final class MemoryDocuments {
         Instant.ofEpochMilli(d.getField(CREATED).numericValue().longValue()),
         Instant.ofEpochMilli(d.getField(VALID_FROM).numericValue().longValue()),
         validTo == null ? null : Instant.ofEpochMilli(validTo.longValue()),
-        expires == NEVER ? null : Instant.ofEpochMilli(expires), d.get(SUPERSEDES));
+        expires == NEVER ? null : Instant.ofEpochMilli(expires), d.get(SUPERSEDES), d.get(CONTEXT));
   }
 
   private static void addIfPresent(Document d, String field, String value) {

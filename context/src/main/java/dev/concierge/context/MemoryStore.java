@@ -34,9 +34,18 @@ public interface MemoryStore extends AutoCloseable {
 
   /**
    * Replaces a current memory's text (and metadata, when given) with a new version; the old one gets
-   * {@code validTo} and stays in the history.
+   * {@code validTo} and stays in the history. The new version keeps the memory's context: a corrected fact still
+   * came from the same conversation.
    */
-  Memory update(Owner owner, String id, String text, ObjectNode metadata) throws IOException;
+  default Memory update(Owner owner, String id, String text, ObjectNode metadata) throws IOException {
+    return update(owner, id, text, metadata, null);
+  }
+
+  /**
+   * As {@link #update(Owner, String, String, ObjectNode)}, with a new context for the new version: {@code null}
+   * keeps the old one, a blank one removes it. The old version keeps its own.
+   */
+  Memory update(Owner owner, String id, String text, ObjectNode metadata, String context) throws IOException;
 
   /** Forgets one memory, every version of it. */
   DeletionReceipt forget(Owner owner, String id) throws IOException;
@@ -48,8 +57,8 @@ public interface MemoryStore extends AutoCloseable {
   List<Owner> owners() throws IOException;
 
   /**
-   * Stores memory versions exactly as another store holds them — ids, versions, times, provenance — re-embedding
-   * their text; a version already present (same owner and id) is left as it is. For moving a store.
+   * Stores memory versions exactly as another store holds them — ids, versions, times, provenance, context —
+   * re-embedding them; a version already present (same owner and id) is left as it is. For moving a store.
    */
   void restore(Owner owner, List<Memory> versions) throws IOException;
 
@@ -67,7 +76,8 @@ public interface MemoryStore extends AutoCloseable {
   }
 
   /**
-   * Reads JSON lines {@code {"text":..,"metadata":{..},"created_at":..,"kind":..,"scope":..}} and remembers them;
+   * Reads JSON lines {@code {"text":..,"metadata":{..},"created_at":..,"kind":..,"scope":..,"context":..}} (all but
+   * {@code text} optional) and remembers them;
    * returns how many. A bad line stops the import before anything of it is written, naming the line.
    */
   default int importJsonl(Owner owner, Reader in) throws IOException {

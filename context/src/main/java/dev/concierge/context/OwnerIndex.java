@@ -11,9 +11,9 @@ import java.util.PriorityQueue;
 
 /**
  * A node's copy of what recall needs about one owner's memory versions in PostgreSQL, without their text: the
- * filterable fields, the text as PostgreSQL's full-text analysis made it (lexemes and frequencies, from the row's
- * {@code tsvector}), and the embedding. Both rankings run here, over the owner's versions only, filtered before
- * scoring: BM25 over an inverted index of those lexemes, and exact nearest neighbours over the embeddings — no
+ * filterable fields, the text and context as PostgreSQL's full-text analysis made them (lexemes and frequencies, from
+ * the row's {@code tsvector}), and the embeddings. Both rankings run here, over the owner's versions only, filtered
+ * before scoring: BM25 over an inverted index of those lexemes, and exact nearest neighbours over the embeddings — no
  * database extension needed, and no statement whose cost grows with how many rows a common word matches.
  *
  * <p>It is kept current by {@code concierge_owners}: {@link #generation} and {@link #purges} say which state of the
@@ -25,11 +25,13 @@ final class OwnerIndex {
   private static final double B = 0.75;
 
   /**
-   * The fields of one memory version that filters and ranking read: its text as PostgreSQL's {@code english}
-   * configuration analysed it ({@code lexemes} and their {@code frequencies}), and its embedding.
+   * The fields of one memory version that filters and ranking read: its text and context as PostgreSQL's
+   * {@code english} configuration analysed them ({@code lexemes} and their {@code frequencies}), its embedding, and
+   * that of its text alone ({@code textVector}, only for a memory with context).
    */
   record Entry(String id, String scope, String kind, long createdAt, long expiresAt, boolean current, String server,
-      Map<String, String> metadata, int tokens, String[] lexemes, int[] frequencies, float[] vector) {}
+      Map<String, String> metadata, int tokens, String[] lexemes, int[] frequencies, float[] vector,
+      float[] textVector) {}
 
   /** The versions a lexeme occurs in (positions in {@link #ids}) and how often. Append-only. */
   private static final class Postings {
@@ -67,23 +69,11 @@ final class OwnerIndex {
   private String[] servers = new String[0];
   private final java.util.BitSet current = new java.util.BitSet();
   private final Map<String, String> canonical = new HashMap<>();
-  /**
-   * Every version's embedding, one after another (a scan reads memory in order), each component scaled to a byte:
-   * the embeddings are unit vectors, so a component is in [-1, 1] and {@code round(127 x)} keeps its rank order for
-   * dot products to within about 0.5 %, while the scan reads a quarter of the memory — at 100k versions the scan is
-   * bound by memory bandwidth, not arithmetic.
-   */
-  private byte[] vectors = new byte[0];
-  /**
-   * The sign of each component, 64 to a long: a first pass ranks every version by how many signs it shares with the
-   * query (a few popcounts each), and only the best {@link #RESCORED} times {@code depth} are scored on the bytes.
-   */
-  private long[] signs = new long[0];
-  private final java.util.BitSet embedded = new java.util.BitSet();
-  private int words;
+  /** Every version's embedding (of its text with its context), and the text-alone ones of versions with context. */
+  private final VectorColumn vectors = new VectorColumn();
+  private final VectorColumn textVectors = new VectorColumn();
   /** How many candidates per wanted result the sign pass keeps for exact scoring. */
   private static final int RESCORED = 8;
-  private int dimensions;
   private long totalTokens;
 
   OwnerIndex(long generation, long purges) {
@@ -120,23 +110,8 @@ final class OwnerIndex {
     for (int i = 0; i < e.lexemes().length; i++) {
       postings.computeIfAbsent(e.lexemes()[i], k -> new Postings()).add(doc, e.frequencies()[i]);
     }
-    if (e.vector() != null) {
-      embedded.set(doc);
-      if (dimensions == 0) {
-        dimensions = e.vector().length;
-        words = (dimensions + 63) / 64;
-      }
-      if (vectors.length < (doc + 1) * dimensions) {
-        vectors = Arrays.copyOf(vectors, Math.max((doc + 1) * dimensions, vectors.length * 2));
-        signs = Arrays.copyOf(signs, Math.max((doc + 1) * words, signs.length * 2));
-      }
-      for (int i = 0; i < Math.min(dimensions, e.vector().length); i++) {
-        vectors[doc * dimensions + i] = quantize(e.vector()[i]);
-        if (e.vector()[i] > 0) {
-          signs[doc * words + i / 64] |= 1L << (i % 64);
-        }
-      }
-    }
+    vectors.add(doc, e.vector());
+    textVectors.add(doc, e.textVector());
   }
 
   private void setColumns(int doc, Entry e) {
@@ -224,57 +199,14 @@ final class OwnerIndex {
    * pass over all of them, then the byte-scaled dot product over the best {@code RESCORED * depth}.
    */
   List<String> nearest(float[] vector, Filter filter, Instant now, int depth) {
-    if (dimensions == 0) {
-      return List.of();
-    }
     long millis = now.toEpochMilli();
-    byte[] query = new byte[dimensions];
-    long[] querySigns = new long[words];
-    for (int i = 0; i < Math.min(dimensions, vector.length); i++) {
-      query[i] = quantize(vector[i]);
-      if (vector[i] > 0) {
-        querySigns[i / 64] |= 1L << (i % 64);
-      }
-    }
-    int keep = Math.max(depth * RESCORED, 400);
-    // Candidates by sign agreement, without a heap: every passing version's distance and a histogram of them, then
-    // the cut-off distance that keeps `keep` (ties at the cut-off in version order, as a sorted list would).
-    int n = ids.size();
-    int[] distances = new int[n];
-    int[] histogram = new int[words * 64 + 1];
-    for (int doc = 0; doc < n; doc++) {
-      if (!embedded.get(doc) || !passes(doc, filter, millis)) {
-        distances[doc] = -1;
-        continue;
-      }
-      int distance = 0;
-      for (int w = 0; w < words; w++) {
-        distance += Long.bitCount(querySigns[w] ^ signs[doc * words + w]);
-      }
-      distances[doc] = distance;
-      histogram[distance]++;
-    }
-    int cutoff = 0;
-    int within = 0;
-    while (cutoff < histogram.length - 1 && within + histogram[cutoff] < keep) {
-      within += histogram[cutoff++];
-    }
-    int atCutoff = keep - within; // how many of the versions exactly at the cut-off distance still fit
-    PriorityQueue<Map.Entry<Integer, Double>> best = new PriorityQueue<>(Map.Entry.comparingByValue());
-    for (int doc = 0; doc < n; doc++) {
-      int distance = distances[doc];
-      if (distance < 0 || distance > cutoff || (distance == cutoff && atCutoff-- <= 0)) {
-        continue;
-      }
-      double score = dot(query, vectors, doc * dimensions);
-      if (best.size() < depth) {
-        best.add(Map.entry(doc, score));
-      } else if (score > best.peek().getValue()) {
-        best.poll();
-        best.add(Map.entry(doc, score));
-      }
-    }
-    return ranked(best);
+    return ranked(vectors.nearest(vector, doc -> passes(doc, filter, millis), ids.size(), depth));
+  }
+
+  /** As {@link #nearest}, among the embeddings of versions' texts alone (versions with context only). */
+  List<String> nearestByText(float[] vector, Filter filter, Instant now, int depth) {
+    long millis = now.toEpochMilli();
+    return ranked(textVectors.nearest(vector, doc -> passes(doc, filter, millis), ids.size(), depth));
   }
 
   private List<String> ranked(PriorityQueue<Map.Entry<Integer, Double>> best) {
@@ -284,6 +216,100 @@ final class OwnerIndex {
     }
     Collections.reverse(ranked);
     return ranked;
+  }
+
+  /**
+   * One embedding per version that has one, laid out for a scan. Each component is scaled to a byte, one version
+   * after another (a scan reads memory in order): the embeddings are unit vectors, so a component is in [-1, 1] and
+   * {@code round(127 x)} keeps its rank order for dot products to within about 0.5 %, while the scan reads a quarter of
+   * the memory — at 100k versions the scan is bound by memory bandwidth, not arithmetic.
+   */
+  private static final class VectorColumn {
+    private byte[] bytes = new byte[0];
+    /**
+     * The sign of each component, 64 to a long: a first pass ranks every version by how many signs it shares with
+     * the query (a few popcounts each), and only the best {@link #RESCORED} times {@code depth} are scored on the
+     * bytes.
+     */
+    private long[] signs = new long[0];
+    private final java.util.BitSet present = new java.util.BitSet();
+    private int dimensions;
+    private int words;
+
+    void add(int doc, float[] vector) {
+      if (vector == null) {
+        return;
+      }
+      present.set(doc);
+      if (dimensions == 0) {
+        dimensions = vector.length;
+        words = (dimensions + 63) / 64;
+      }
+      if (bytes.length < (doc + 1) * dimensions) {
+        bytes = Arrays.copyOf(bytes, Math.max((doc + 1) * dimensions, bytes.length * 2));
+        signs = Arrays.copyOf(signs, Math.max((doc + 1) * words, signs.length * 2));
+      }
+      for (int i = 0; i < Math.min(dimensions, vector.length); i++) {
+        bytes[doc * dimensions + i] = quantize(vector[i]);
+        if (vector[i] > 0) {
+          signs[doc * words + i / 64] |= 1L << (i % 64);
+        }
+      }
+    }
+
+    /** The {@code depth} best of versions {@code 0..n-1} that have an embedding and pass, as (version, score). */
+    PriorityQueue<Map.Entry<Integer, Double>> nearest(float[] vector, java.util.function.IntPredicate passes, int n,
+        int depth) {
+      PriorityQueue<Map.Entry<Integer, Double>> best = new PriorityQueue<>(Map.Entry.comparingByValue());
+      if (dimensions == 0) {
+        return best;
+      }
+      byte[] query = new byte[dimensions];
+      long[] querySigns = new long[words];
+      for (int i = 0; i < Math.min(dimensions, vector.length); i++) {
+        query[i] = quantize(vector[i]);
+        if (vector[i] > 0) {
+          querySigns[i / 64] |= 1L << (i % 64);
+        }
+      }
+      int keep = Math.max(depth * RESCORED, 400);
+      // Candidates by sign agreement, without a heap: every passing version's distance and a histogram of them, then
+      // the cut-off distance that keeps `keep` (ties at the cut-off in version order, as a sorted list would).
+      int[] distances = new int[n];
+      int[] histogram = new int[words * 64 + 1];
+      for (int doc = 0; doc < n; doc++) {
+        if (!present.get(doc) || !passes.test(doc)) {
+          distances[doc] = -1;
+          continue;
+        }
+        int distance = 0;
+        for (int w = 0; w < words; w++) {
+          distance += Long.bitCount(querySigns[w] ^ signs[doc * words + w]);
+        }
+        distances[doc] = distance;
+        histogram[distance]++;
+      }
+      int cutoff = 0;
+      int within = 0;
+      while (cutoff < histogram.length - 1 && within + histogram[cutoff] < keep) {
+        within += histogram[cutoff++];
+      }
+      int atCutoff = keep - within; // how many of the versions exactly at the cut-off distance still fit
+      for (int doc = 0; doc < n; doc++) {
+        int distance = distances[doc];
+        if (distance < 0 || distance > cutoff || (distance == cutoff && atCutoff-- <= 0)) {
+          continue;
+        }
+        double score = dot(query, bytes, doc * dimensions);
+        if (best.size() < depth) {
+          best.add(Map.entry(doc, score));
+        } else if (score > best.peek().getValue()) {
+          best.poll();
+          best.add(Map.entry(doc, score));
+        }
+      }
+      return best;
+    }
   }
 
   private static boolean metadataMatches(Map<String, String> metadata, Map<String, String> wanted) {

@@ -21,19 +21,22 @@ import java.util.regex.Pattern;
 final class PostgresRows {
   /** The columns {@link #memory} reads, in its order. */
   static final String MEMORY_COLUMNS = "id, tenant, user_name, scope, kind, body, metadata, prov_server, prov_tool, "
-      + "prov_session, prov_client, created_at, valid_from, valid_to, expires_at, supersedes";
+      + "prov_session, prov_client, created_at, valid_from, valid_to, expires_at, supersedes, context";
+  /** How many columns {@link #MEMORY_COLUMNS} names: a statement's own columns follow them. */
+  static final int MEMORY_COLUMN_COUNT = 17;
   /** The columns {@link #entry} reads, in its order. */
   static final String ENTRY_COLUMNS = "id, seq, scope, kind, created_at, expires_at, valid_to IS NULL, prov_server, "
       + "metadata, body_tokens, embedding, ARRAY(SELECT lexeme FROM unnest(tsv)), "
-      + "ARRAY(SELECT coalesce(cardinality(positions), 1) FROM unnest(tsv))";
+      + "ARRAY(SELECT coalesce(cardinality(positions), 1) FROM unnest(tsv)), text_embedding";
   static final String INSERT = "INSERT INTO concierge_memories (owner, id, tenant, user_name, series, seq, scope, "
       + "kind, body, body_tokens, metadata, prov_server, prov_tool, prov_session, prov_client, created_at, valid_from, "
-      + "valid_to, expires_at, supersedes, embedding) VALUES (?,?,?,?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?,?,?,?,?)";
+      + "valid_to, expires_at, supersedes, embedding, context, text_embedding) "
+      + "VALUES (?,?,?,?,?,?,?,?,?,?,?::jsonb,?,?,?,?,?,?,?,?,?,?,?,?)";
   private static final Pattern WORD = Pattern.compile("[\\p{L}\\p{N}]+");
 
   private PostgresRows() {}
 
-  static void bindInsert(PreparedStatement st, Memory m, String series, long seq, float[] vector)
+  static void bindInsert(PreparedStatement st, Memory m, String series, long seq, MemoryDocuments.Vectors vectors)
       throws SQLException {
     int i = 1;
     st.setString(i++, m.owner().key());
@@ -45,7 +48,8 @@ final class PostgresRows {
     st.setString(i++, m.scope());
     st.setString(i++, m.kind());
     st.setString(i++, m.text());
-    st.setInt(i++, tokens(m.text()));
+    // the length BM25 normalises by: every word the row's tsvector was made of (as the embedded store's field length)
+    st.setInt(i++, tokens(m.text()) + (m.context() == null ? 0 : tokens(m.context())));
     st.setString(i++, Json.write(m.metadata()));
     st.setString(i++, m.provenance().server());
     st.setString(i++, m.provenance().tool());
@@ -56,19 +60,22 @@ final class PostgresRows {
     st.setObject(i++, time(m.validTo()));
     st.setObject(i++, time(m.expiresAt()));
     st.setString(i++, m.supersedes());
-    st.setBytes(i, vector == null ? null : bytes(vector));
+    st.setBytes(i++, vectors.vector() == null ? null : bytes(vectors.vector()));
+    st.setString(i++, m.context());
+    st.setBytes(i, vectors.text() == null ? null : bytes(vectors.text()));
   }
 
   static Memory memory(ResultSet rs) throws SQLException {
     return new Memory(rs.getString(1), new Owner(rs.getString(2), rs.getString(3)), rs.getString(4),
         rs.getString(5), rs.getString(6), (ObjectNode) Json.parse(rs.getString(7)),
         new Provenance(rs.getString(8), rs.getString(9), rs.getString(10), rs.getString(11)),
-        instant(rs, 12), instant(rs, 13), instant(rs, 14), instant(rs, 15), rs.getString(16));
+        instant(rs, 12), instant(rs, 13), instant(rs, 14), instant(rs, 15), rs.getString(16), rs.getString(17));
   }
 
   static OwnerIndex.Entry entry(ResultSet rs) throws SQLException {
     Instant expires = instant(rs, 6);
     byte[] vector = rs.getBytes(11);
+    byte[] textVector = rs.getBytes(14);
     String[] lexemes = (String[]) rs.getArray(12).getArray();
     Integer[] counts = (Integer[]) rs.getArray(13).getArray();
     int[] frequencies = new int[counts.length];
@@ -78,7 +85,7 @@ final class PostgresRows {
     return new OwnerIndex.Entry(rs.getString(1), rs.getString(3), rs.getString(4),
         instant(rs, 5).toEpochMilli(), expires == null ? Long.MAX_VALUE : expires.toEpochMilli(), rs.getBoolean(7),
         rs.getString(8), scalarFields(rs.getString(9)), rs.getInt(10), lexemes, frequencies,
-        vector == null ? null : floats(vector));
+        vector == null ? null : floats(vector), textVector == null ? null : floats(textVector));
   }
 
   /**

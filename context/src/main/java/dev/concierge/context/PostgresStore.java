@@ -22,14 +22,15 @@ import java.util.UUID;
 
 /**
  * The store on PostgreSQL, for several gateway nodes sharing one state. Every memory version is a row of
- * {@code concierge_memories} (schema in {@code postgres-v1.sql}); a write is one transaction, acknowledged after
- * commit. Any number of processes may open the same database.
+ * {@code concierge_memories} (schema in {@code postgres-v1.sql}, the context added by {@code postgres-v4.sql}); a
+ * write is one transaction, acknowledged after commit. Any number of processes may open the same database.
  *
- * <p>Recall fuses, as the embedded store does, a lexical ranking — BM25 over the text as PostgreSQL's full-text
- * analysis ({@code english} configuration) made it, the row's {@code tsvector} — with a semantic one, the exact
- * nearest neighbours among the owner's embeddings. Both run on the node, over its index of the owner's versions
- * ({@link OwnerIndex}), which it refreshes from the rows written since it last looked; neither needs a database
- * extension. The owner is part of every statement's {@code WHERE}, and the filters are applied before scoring.
+ * <p>Recall fuses, as the embedded store does, a lexical ranking — BM25 over the text and context as PostgreSQL's
+ * full-text analysis ({@code english} configuration) made them, the row's {@code tsvector} — with semantic ones, the
+ * exact nearest neighbours among the owner's embeddings and, for memories with a context, among those of their texts
+ * alone. All run on the node, over its index of the owner's versions ({@link OwnerIndex}), which it refreshes from
+ * the rows written since it last looked; none needs a database extension. The owner is part of every statement's
+ * {@code WHERE}, and the filters are applied before scoring.
  */
 public final class PostgresStore implements MemoryStore {
   /** How many of owners' memory versions a node keeps indexed in memory (about 1.7 KB each with embeddings). */
@@ -72,12 +73,12 @@ public final class PostgresStore implements MemoryStore {
     memories.forEach(NewMemory::validate);
     Instant now = now();
     List<Memory> made = new ArrayList<>();
-    List<float[]> vectors = new ArrayList<>();
+    List<MemoryDocuments.Vectors> vectors = new ArrayList<>();
     for (NewMemory n : memories) {
       made.add(new Memory(UUID.randomUUID().toString(), owner, n.scope(), n.kind(), n.text(), n.metadata(),
           n.provenance(), n.createdAt() == null ? now : n.createdAt().truncatedTo(ChronoUnit.MILLIS), now, null,
-          n.expiresAt() == null ? null : n.expiresAt().truncatedTo(ChronoUnit.MILLIS), null));
-      vectors.add(embed(n.text()));
+          n.expiresAt() == null ? null : n.expiresAt().truncatedTo(ChronoUnit.MILLIS), null, n.context()));
+      vectors.add(MemoryDocuments.Vectors.of(embedder, n.text(), n.context()));
     }
     return db.transaction(c -> {
       long seq = advance(c, owner, false);
@@ -100,7 +101,7 @@ public final class PostgresStore implements MemoryStore {
     filter.validateRecall(query, k);
     int depth = Math.max(50, 4 * k);
     Instant now = clock.instant();
-    float[] semantic = embed(query);
+    float[] semantic = embedder == null ? null : embedder.embed(query);
     return db.work(c -> {
       OwnerIndex index = index(c, owner);
       RankFusion<String> fused = new RankFusion<>();
@@ -108,6 +109,8 @@ public final class PostgresStore implements MemoryStore {
       if (semantic != null) {
         synchronized (index) {
           fused.add(index.nearest(semantic, filter, now, depth), 1.0);
+          // memories with context by their text alone too, as in the embedded store (EmbeddedStore#recall)
+          fused.add(index.nearestByText(semantic, filter, now, depth), 1.0);
         }
       }
       List<Map.Entry<String, Double>> top = fused.top(k);
@@ -183,8 +186,15 @@ public final class PostgresStore implements MemoryStore {
   }
 
   @Override
-  public Memory update(Owner owner, String id, String text, ObjectNode metadata) throws IOException {
-    float[] vector = text == null || text.isBlank() ? null : embed(text);
+  public Memory update(Owner owner, String id, String text, ObjectNode metadata, String context)
+      throws IOException {
+    Memory current = get(owner, id).filter(Memory::current).orElseThrow(() -> new IllegalArgumentException(
+        "no current memory " + id));
+    // Embedded before the transaction: the version read under its lock below is this one (versions never change)
+    // or the update fails.
+    String nextContext = context == null ? current.context() : context;
+    new NewMemory(text, null, null, null, null, null, null, nextContext).validate();
+    MemoryDocuments.Vectors vectors = MemoryDocuments.Vectors.of(embedder, text, nextContext);
     return db.transaction(c -> {
       long seq = advance(c, owner, false);
       Memory old = null;
@@ -196,7 +206,7 @@ public final class PostgresStore implements MemoryStore {
         try (ResultSet rs = st.executeQuery()) {
           if (rs.next()) {
             old = PostgresRows.memory(rs);
-            series = rs.getString(17);
+            series = rs.getString(PostgresRows.MEMORY_COLUMN_COUNT + 1);
           }
         }
       }
@@ -204,7 +214,7 @@ public final class PostgresStore implements MemoryStore {
         throw new IllegalArgumentException("no current memory " + id);
       }
       NewMemory next = new NewMemory(text, old.scope(), old.kind(), metadata == null ? old.metadata() : metadata,
-          old.provenance(), old.createdAt(), old.expiresAt());
+          old.provenance(), old.createdAt(), old.expiresAt(), nextContext);
       next.validate();
       Instant now = now();
       try (PreparedStatement st = c.prepareStatement(
@@ -216,9 +226,9 @@ public final class PostgresStore implements MemoryStore {
         st.executeUpdate();
       }
       Memory fresh = new Memory(UUID.randomUUID().toString(), owner, next.scope(), next.kind(), next.text(),
-          next.metadata(), next.provenance(), old.createdAt(), now, null, next.expiresAt(), old.id());
+          next.metadata(), next.provenance(), old.createdAt(), now, null, next.expiresAt(), old.id(), next.context());
       try (PreparedStatement st = c.prepareStatement(PostgresRows.INSERT)) {
-        PostgresRows.bindInsert(st, fresh, series, seq, vector);
+        PostgresRows.bindInsert(st, fresh, series, seq, vectors);
         st.executeUpdate();
       }
       return fresh;
@@ -395,9 +405,9 @@ public final class PostgresStore implements MemoryStore {
   @Override
   public void restore(Owner owner, List<Memory> versions) throws IOException {
     Map<String, String> seriesOf = MemorySeries.of(versions);
-    List<float[]> vectors = new ArrayList<>();
+    List<MemoryDocuments.Vectors> vectors = new ArrayList<>();
     for (Memory m : versions) {
-      vectors.add(embed(m.text()));
+      vectors.add(MemoryDocuments.Vectors.of(embedder, m.text(), m.context()));
     }
     db.transaction(c -> {
       long seq = advance(c, owner, false);
@@ -405,7 +415,7 @@ public final class PostgresStore implements MemoryStore {
         for (int i = 0; i < versions.size(); i++) {
           Memory m = versions.get(i);
           Memory mine = new Memory(m.id(), owner, m.scope(), m.kind(), m.text(), m.metadata(), m.provenance(),
-              m.createdAt(), m.validFrom(), m.validTo(), m.expiresAt(), m.supersedes());
+              m.createdAt(), m.validFrom(), m.validTo(), m.expiresAt(), m.supersedes(), m.context());
           PostgresRows.bindInsert(st, mine, seriesOf.get(m.id()), seq, vectors.get(i));
           st.addBatch();
           if (i % 500 == 499) {
@@ -536,10 +546,6 @@ public final class PostgresStore implements MemoryStore {
 
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MILLIS);
-  }
-
-  private float[] embed(String text) {
-    return embedder == null ? null : embedder.embed(text);
   }
 
 }

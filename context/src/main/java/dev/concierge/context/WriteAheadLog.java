@@ -110,7 +110,7 @@ final class WriteAheadLog implements Closeable {
 
   // ---- a memory version as a log entry ----
 
-  static ObjectNode entry(Memory m, String series, float[] vector) {
+  static ObjectNode entry(Memory m, String series, MemoryDocuments.Vectors vectors) {
     ObjectNode e = Json.object().put("id", m.id()).put("series", series).put("tenant", m.owner().tenant())
         .put("user", m.owner().user()).put("scope", m.scope()).put("kind", m.kind()).put("text", m.text());
     e.set("metadata", m.metadata());
@@ -121,9 +121,11 @@ final class WriteAheadLog implements Closeable {
     putTime(e, "validTo", m.validTo());
     putTime(e, "expires", m.expiresAt());
     e.put("supersedes", m.supersedes());
-    if (vector != null) {
-      e.put("vector", Base64.getEncoder().encodeToString(PostgresRows.bytes(vector)));
+    if (m.context() != null) {
+      e.put("context", m.context());
     }
+    putVector(e, "vector", vectors.vector());
+    putVector(e, "textVector", vectors.text());
     return e;
   }
 
@@ -134,11 +136,21 @@ final class WriteAheadLog implements Closeable {
         new Provenance(Json.text(prov, "server"), Json.text(prov, "tool"), Json.text(prov, "session"),
             Json.text(prov, "client")),
         Instant.ofEpochMilli(e.path("created").asLong()), Instant.ofEpochMilli(e.path("validFrom").asLong()),
-        time(e, "validTo"), time(e, "expires"), Json.text(e, "supersedes"));
+        time(e, "validTo"), time(e, "expires"), Json.text(e, "supersedes"), Json.text(e, "context"));
   }
 
-  static float[] vector(JsonNode e) {
-    String v = Json.text(e, "vector");
+  static MemoryDocuments.Vectors vectors(JsonNode e) {
+    return new MemoryDocuments.Vectors(vector(e, "vector"), vector(e, "textVector"));
+  }
+
+  private static void putVector(ObjectNode e, String field, float[] vector) {
+    if (vector != null) {
+      e.put(field, Base64.getEncoder().encodeToString(PostgresRows.bytes(vector)));
+    }
+  }
+
+  private static float[] vector(JsonNode e, String field) {
+    String v = Json.text(e, field);
     return v == null ? null : PostgresRows.floats(Base64.getDecoder().decode(v));
   }
 

@@ -98,26 +98,32 @@ class EmbeddedStoreTest extends MemoryStoreContract {
 
   /**
    * The receipt's promise checked on the bytes themselves: after a forget, no file of the data directory (segments,
-   * log, anything else) holds the memory's text. Among many memories of one segment, so only the rewrite removes it.
+   * log, anything else) holds the memory's text or its context. Among many memories of one segment, so only the
+   * rewrite removes it.
    */
   @Test
   void noFileOfTheDataDirectoryHoldsAForgottenMemorysText() throws Exception {
     String secret = "zq7vk4mplx9w";
+    String aroundIt = "wx3pq8vault";
     List<NewMemory> many = new ArrayList<>();
     for (int i = 0; i < 200; i++) {
       many.add(NewMemory.of("routine note number " + i + " about the weekly groceries"));
     }
-    many.add(NewMemory.of("the vault code is " + secret));
+    many.add(NewMemory.of("the vault code is " + secret).withContext("which vault? the " + aroundIt + " one"));
     Memory forgotten = store.rememberAll(ALICE, many).get(200);
     store.close(); // committed into the segments
     store = open(clock, embedder);
     assertThat(filesHolding(secret)).as("control: the scan finds the text in the index files")
         .anyMatch(f -> f.startsWith(dir.resolve("memories")));
+    assertThat(filesHolding(aroundIt)).as("control: and the context").anyMatch(f -> f.startsWith(dir.resolve(
+        "memories")));
 
     store.forget(ALICE, forgotten.id());
     assertThat(filesHolding(secret)).isEmpty();
+    assertThat(filesHolding(aroundIt)).isEmpty();
     store.close();
     assertThat(filesHolding(secret)).as("after close").isEmpty();
+    assertThat(filesHolding(aroundIt)).as("after close").isEmpty();
     store = open(clock, embedder);
     assertThat(store.list(ALICE, Filter.NONE, 500)).hasSize(200);
   }

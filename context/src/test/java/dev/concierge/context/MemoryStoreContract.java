@@ -182,6 +182,12 @@ abstract class MemoryStoreContract {
     assertThatThrownBy(() -> store.remember(ALICE, NewMemory.of("  "))).hasMessageContaining("needs text");
     assertThatThrownBy(() -> store.remember(ALICE, NewMemory.of("x".repeat(NewMemory.MAX_TEXT + 1))))
         .hasMessageContaining("limited");
+    assertThatThrownBy(() -> store.remember(ALICE, NewMemory.of("x")
+        .withContext("y".repeat(NewMemory.MAX_CONTEXT + 1)))).hasMessageContaining("context is limited");
+    assertThatThrownBy(() -> store.importJsonl(ALICE, new StringReader("{\"text\":\"ok\",\"context\":\""
+        + "y".repeat(NewMemory.MAX_CONTEXT + 1) + "\"}\n"))).hasMessageContaining("line 1");
+    assertThatThrownBy(() -> store.importJsonl(ALICE, new StringReader("{\"text\":\"ok\",\"context\":7}\n")))
+        .hasMessageContaining("\"context\" must be a string");
     assertThatThrownBy(() -> store.remember(ALICE, NewMemory.of("x").withScope("team")))
         .hasMessageContaining("scope must be");
     assertThatThrownBy(() -> store.remember(ALICE, NewMemory.of("x").withKind("rumour")))
@@ -208,6 +214,73 @@ abstract class MemoryStoreContract {
     assertThat(jazz.metadata().path("dia_id").asText()).isEqualTo("D1:3");
     assertThat(jazz.createdAt()).isEqualTo(Instant.parse("2023-05-08T13:56:00Z"));
     assertThat(jazz.kind()).isEqualTo("preference");
+  }
+
+  @Test
+  void aMemoryIsFoundByItsContextWhichNeverBecomesItsText() throws Exception {
+    Memory turn = store.remember(ALICE, NewMemory.of("Bob: Sounds great, count me in!")
+        .withContext("Alice: I am organising a pottery workshop on Saturday."));
+    store.remember(ALICE, NewMemory.of("Alice: The weather is lovely today."));
+    store.remember(ALICE, NewMemory.of("Bob: I bought a new bicycle."));
+    List<Hit> hits = store.recall(ALICE, "pottery workshop", 1, Filter.NONE);
+    assertThat(hits).extracting(h -> h.memory().id()).containsExactly(turn.id());
+    assertThat(hits.get(0).memory().text()).isEqualTo("Bob: Sounds great, count me in!");
+    assertThat(hits.get(0).memory().context()).isEqualTo("Alice: I am organising a pottery workshop on Saturday.");
+    assertThat(turn.context()).isEqualTo("Alice: I am organising a pottery workshop on Saturday.");
+    assertThat(store.get(ALICE, turn.id()).orElseThrow().context()).isEqualTo(turn.context());
+    assertThat(store.list(ALICE, Filter.NONE, 10)).filteredOn(m -> m.id().equals(turn.id()))
+        .extracting(Memory::context).containsExactly(turn.context());
+    assertThat(store.remember(ALICE, NewMemory.of("no context").withContext("  ")).context()).isNull();
+  }
+
+  @Test
+  void aMemorysContextSurvivesReopeningExportImportAndUpdates() throws Exception {
+    Memory first = store.remember(ALICE, NewMemory.of("Caroline: I went to the support group yesterday.")
+        .withContext("Melanie: How was the LGBTQ meeting?").withKind("episode"));
+    store.remember(ALICE, NewMemory.of("Caroline: My favourite colour is green."));
+    store.close();
+    store = open(clock, embedder);
+    assertThat(store.get(ALICE, first.id()).orElseThrow().context()).isEqualTo("Melanie: How was the LGBTQ meeting?");
+
+    StringWriter out = new StringWriter();
+    store.exportJsonl(ALICE, out);
+    assertThat(out.toString().lines()).filteredOn(l -> l.contains("support group"))
+        .allMatch(l -> Json.parse(l).path("context").asText().equals("Melanie: How was the LGBTQ meeting?"));
+    assertThat(out.toString().lines()).filteredOn(l -> l.contains("colour")).noneMatch(l -> l.contains("context"));
+    store.importJsonl(BOB, new StringReader(out.toString()));
+    Memory imported = store.recall(BOB, "LGBTQ meeting", 1, Filter.NONE).get(0).memory();
+    assertThat(imported.text()).isEqualTo("Caroline: I went to the support group yesterday.");
+    assertThat(imported.context()).isEqualTo("Melanie: How was the LGBTQ meeting?");
+
+    clock.advance(60);
+    Memory second = store.update(ALICE, first.id(), "Caroline: I went to the support group on Monday.", null);
+    assertThat(second.context()).as("kept by an update").isEqualTo(first.context());
+    assertThat(store.recall(ALICE, "LGBTQ meeting", 1, Filter.NONE)).extracting(h -> h.memory().id())
+        .containsExactly(second.id());
+    Memory third = store.update(ALICE, second.id(), second.text(), null, "Melanie: Did you go to the counselling "
+        + "session?");
+    assertThat(store.get(ALICE, third.id()).orElseThrow().context()).isEqualTo(
+        "Melanie: Did you go to the counselling session?");
+    assertThat(texts(store.recall(ALICE, "counselling session", 1, Filter.NONE))).containsExactly(third.text());
+    assertThat(store.get(ALICE, second.id()).orElseThrow().context()).as("history keeps its own")
+        .isEqualTo("Melanie: How was the LGBTQ meeting?");
+    Memory fourth = store.update(ALICE, third.id(), third.text(), null, "");
+    assertThat(store.get(ALICE, fourth.id()).orElseThrow().context()).as("removed by a blank one").isNull();
+    assertThatThrownBy(() -> store.update(ALICE, fourth.id(), "x", null, "y".repeat(NewMemory.MAX_CONTEXT + 1)))
+        .hasMessageContaining("context is limited");
+    assertThat(store.get(ALICE, fourth.id()).orElseThrow().current()).isTrue();
+  }
+
+  @Test
+  void forgettingAMemoryForgetsItsContext() throws Exception {
+    Memory m = store.remember(ALICE, NewMemory.of("Alice: yes, that one")
+        .withContext("Bob: is your safe combination still kx88213?"));
+    store.remember(ALICE, NewMemory.of("unrelated note about gardening"));
+    assertThat(holdsTrace("kx88213")).as("control").isTrue();
+    store.forget(ALICE, m.id());
+    assertThat(store.recall(ALICE, "kx88213 safe combination", 5, Filter.NONE)).extracting(h -> h.memory().id())
+        .doesNotContain(m.id());
+    assertThat(holdsTrace("kx88213")).isFalse();
   }
 
   @Test

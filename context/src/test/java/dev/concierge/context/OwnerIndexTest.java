@@ -34,7 +34,7 @@ class OwnerIndexTest {
     }
     String word = "w" + (i % 7);
     return new OwnerIndex.Entry("m" + i, SCOPES[i % 3], KINDS[i % 4], i, expiresAt, current, "s" + (i % 2),
-        Map.of("topic", "t" + (i % 5)), 3, new String[] {word, "common"}, new int[] {1 + i % 2, 1}, v);
+        Map.of("topic", "t" + (i % 5)), 3, new String[] {word, "common"}, new int[] {1 + i % 2, 1}, v, null);
   }
 
   @Test
@@ -71,7 +71,7 @@ class OwnerIndexTest {
     assertThat(index.lexical(Map.of("common", 1), Filter.NONE, now, 10)).containsExactlyInAnyOrder("m1", "m2");
 
     index.apply(new OwnerIndex.Entry(first.id(), first.scope(), first.kind(), first.createdAt(), first.expiresAt(),
-        false, first.server(), first.metadata(), first.tokens(), first.lexemes(), first.frequencies(), null));
+        false, first.server(), first.metadata(), first.tokens(), first.lexemes(), first.frequencies(), null, null));
 
     assertThat(index.lexical(Map.of("common", 1), Filter.NONE, now, 10)).containsExactly("m2");
     assertThat(index.nearest(first.vector(), Filter.NONE, now, 10)).containsExactly("m2");

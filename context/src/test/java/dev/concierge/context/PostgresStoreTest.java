@@ -110,7 +110,7 @@ class PostgresStoreTest extends MemoryStoreContract {
       throws Exception {
     try (EmbeddedStore embedded = new EmbeddedStore(dir, embedder, clock)) {
       Memory berlin = embedded.remember(ALICE, NewMemory.of("Alice lives in Berlin").withKind("fact")
-          .withProvenance(new Provenance("crm", "lookup", "s1", "claude")));
+          .withProvenance(new Provenance("crm", "lookup", "s1", "claude")).withContext("asked about her commute"));
       clock.advance(60);
       Memory lisbon = embedded.update(ALICE, berlin.id(), "Alice lives in Lisbon", null);
       embedded.remember(new Owner("globex", "a/b"), NewMemory.of("a user whose name has a slash"));
@@ -121,6 +121,9 @@ class PostgresStoreTest extends MemoryStoreContract {
       Memory moved = store.get(ALICE, lisbon.id()).orElseThrow();
       assertThat(moved.supersedes()).isEqualTo(berlin.id());
       assertThat(moved.createdAt()).isEqualTo(berlin.createdAt());
+      assertThat(moved.context()).isEqualTo("asked about her commute");
+      assertThat(store.get(ALICE, berlin.id()).orElseThrow().context()).isEqualTo("asked about her commute");
+      assertThat(texts(store.recall(ALICE, "commute", 1, Filter.NONE))).containsExactly("Alice lives in Lisbon");
       assertThat(store.get(ALICE, berlin.id()).orElseThrow().provenance().server()).isEqualTo("crm");
       assertThat(texts(store.recall(ALICE, "which city is her home", 1, Filter.NONE)))
           .containsExactly("Alice lives in Lisbon");
