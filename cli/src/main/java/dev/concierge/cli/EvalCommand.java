@@ -70,8 +70,8 @@ final class EvalCommand implements Runnable {
     @Option(names = "--lexical", description = "BM25 only, no embedding model.")
     boolean lexical;
 
-    @Option(names = "--window", defaultValue = "2", description = "Earlier turns stored with each turn as its "
-        + "context (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--window", defaultValue = "2", description = "Earlier turns of the session stored with each turn "
+        + "as its context (default: ${DEFAULT-VALUE}).")
     int window;
 
     @Option(names = "--lexical-weight", paramLabel = "W", description = "Weight of the lexical ranking against the "
@@ -82,9 +82,15 @@ final class EvalCommand implements Runnable {
         + "(default: ${DEFAULT-VALUE}).")
     int after;
 
-    @Option(names = "--dated", defaultValue = "true", negatable = true, description = "Prefix each turn with its "
-        + "session's date (default: ${DEFAULT-VALUE}).")
+    // fallbackValue: without it picocli sets a negatable option that is true by default to the opposite of its
+    // default when it is given, so that --dated turned dating off.
+    @Option(names = "--dated", defaultValue = "true", fallbackValue = "true", negatable = true, description = "Prefix "
+        + "each turn with its session's date; --no-dated: don't (default: ${DEFAULT-VALUE}).")
     boolean dated;
+
+    @Option(names = "--context-in-text", description = "Store the turns around each turn as part of its text (the "
+        + "layout before memories had a context of their own; default: they are the memory's context).")
+    boolean contextInText;
 
     @Override
     public Integer call() throws Exception {
@@ -100,7 +106,7 @@ final class EvalCommand implements Runnable {
           lexical ? null : new MiniLmEmbedder(), lexicalWeight)) {
         for (JsonNode sample : samples) {
           Owner owner = new Owner("locomo", sample.path("sample_id").asText());
-          List<NewMemory> dialog = turns(sample.path("conversation"), window, after, dated);
+          List<NewMemory> dialog = turns(sample.path("conversation"), window, after, dated, contextInText);
           turns += dialog.size();
           memories.forget(owner, Filter.NONE); // a rerun on the same store starts from the same state
           memories.rememberAll(owner, dialog);
@@ -130,8 +136,9 @@ final class EvalCommand implements Runnable {
           deleteRecursively(temporary);
         }
       }
-      out.printf(Locale.ROOT, "LoCoMo turn-level recall (%s; %d conversations, %d turns, %.0f s)%n%n",
-          lexical ? "BM25 only" : "BM25 + all-MiniLM-L6-v2, weighted reciprocal rank fusion", samples.size(), turns,
+      out.printf(Locale.ROOT, "LoCoMo turn-level recall (%s%s; %d conversations, %d turns, %.0f s)%n%n",
+          lexical ? "BM25 only" : "BM25 + all-MiniLM-L6-v2, weighted reciprocal rank fusion",
+          contextInText ? "; context in the text" : "", samples.size(), turns,
           (System.nanoTime() - started) / 1e9);
       StringBuilder header = new StringBuilder("| category | questions |");
       StringBuilder rule = new StringBuilder("|---|---:|");
@@ -154,8 +161,9 @@ final class EvalCommand implements Runnable {
       return 0;
     }
 
-    /** Every dialog turn of a conversation, dated by its session. */
-    private static List<NewMemory> turns(JsonNode conversation, int window, int after, boolean dated) {
+    /** Every dialog turn of a conversation, dated by its session, with the turns around it. */
+    static List<NewMemory> turns(JsonNode conversation, int window, int after, boolean dated,
+        boolean contextInText) {
       List<NewMemory> out = new ArrayList<>();
       java.util.ArrayDeque<String> previous = new java.util.ArrayDeque<>();
       DateTimeFormatter day = DateTimeFormatter.ofPattern("d MMMM yyyy", Locale.ENGLISH);
@@ -175,23 +183,28 @@ final class EvalCommand implements Runnable {
           }
           lines.add(line);
         }
+        String prefix = dated ? "(" + day.format(date.atZone(ZoneOffset.UTC)) + ") " : "";
         int index = 0;
         for (JsonNode turn : dialog) {
           String line = lines.get(index++);
-          StringBuilder text = new StringBuilder();
-          if (dated) {
-            text.append('(').append(day.format(date.atZone(ZoneOffset.UTC))).append(") ");
-          }
-          previous.forEach(p -> text.append(p).append('\n'));
-          text.append(line);
-          for (int next = index; next < Math.min(lines.size(), index + after); next++) {
-            text.append('\n').append(lines.get(next));
-          }
+          // up to `window` turns of the session before it and `after` turns after it
+          List<String> before = List.copyOf(previous);
+          List<String> later = lines.subList(index, Math.min(lines.size(), index + after));
           previous.addLast(line);
           while (previous.size() > window) {
             previous.removeFirst();
           }
-          out.add(NewMemory.of(text.toString()).withKind("episode").withCreatedAt(date)
+          // The turn (dated) is the memory and the turns around it its context, or all of them are its text.
+          List<String> around = new ArrayList<>(before);
+          around.addAll(later);
+          NewMemory memory = NewMemory.of(prefix + line).withContext(String.join("\n", around));
+          if (contextInText) {
+            List<String> all = new ArrayList<>(before);
+            all.add(line);
+            all.addAll(later);
+            memory = NewMemory.of(prefix + String.join("\n", all));
+          }
+          out.add(memory.withKind("episode").withCreatedAt(date)
               .withMetadata(Json.object().put("dia_id", turn.path("dia_id").asText()).put("session", session)));
         }
       }
