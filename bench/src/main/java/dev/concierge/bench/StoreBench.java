@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <pre>
  * java -cp bench/target/concierge-bench.jar dev.concierge.bench.StoreBench [--sizes 10000,100000,1000000]
  *     [--queries 200] [--remembers 200] [--warmup 500] [--remember-warmup 100] [--k 10] [--batch 1000] [--per-user 100]
- *     [--one-user-max 100000] [--real-load-max 10000] [--import 1000]
+ *     [--one-user-max 100000] [--real-load-max 10000] [--import 1000] [--context]
  *     [--dir /tmp/concierge-store-bench | --store jdbc:postgresql:...] [--keep]
  * </pre>
  *
@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * memories are loaded with the real model; larger ones with {@link HashingEmbedder}, because the real model would
  * take about an hour per million memories here. The timed calls always use the real model. Each size gets a fresh
  * directory under {@code --dir}, deleted afterwards unless {@code --keep}; with {@code --store} a database instead,
- * each size under its own tenant. Prints Markdown on stdout, progress on stderr.
+ * each size under its own tenant. With {@code --context} every memory written has a context (its neighbours' texts),
+ * which costs a second embedding per remember. Prints Markdown on stdout, progress on stderr.
  */
 public final class StoreBench {
   /** Seeds of the memories that are not bulk-loaded, apart from every user's (whose seed is the user's number). */
@@ -114,7 +115,7 @@ public final class StoreBench {
           i -> model.embed(SyntheticMemories.memory(REMEMBER_SEED, i).text()));
       // After recall, so that the timed user held exactly the loaded memories while recall was timed.
       remember = Latency.measure(options.rememberWarmup, options.remembers,
-          i -> store.remember(owner, SyntheticMemories.memory(REMEMBER_SEED, i)));
+          i -> store.remember(owner, memory(REMEMBER_SEED, i)));
       System.err.printf("  remember p50 %.2f ms, p95 %.2f ms%n", remember.p50Ms(), remember.p95Ms());
       afterRemember = recallAfterRemember(store, owner, missed);
       System.err.printf("  recall right after a remember p50 %.2f ms, p95 %.2f ms%n", afterRemember.p50Ms(),
@@ -145,7 +146,7 @@ public final class StoreBench {
   private Latency recallAfterRemember(MemoryStore store, Owner owner, AtomicInteger missed) throws Exception {
     long[] nanos = new long[options.remembers];
     for (int i = -options.rememberWarmup; i < options.remembers; i++) {
-      NewMemory memory = SyntheticMemories.memory(AFTER_REMEMBER_SEED, i);
+      NewMemory memory = memory(AFTER_REMEMBER_SEED, i);
       String id = store.remember(owner, memory).id();
       long t0 = System.nanoTime();
       List<Hit> hits = store.recall(owner, memory.text(), options.k, Filter.NONE);
@@ -192,7 +193,7 @@ public final class StoreBench {
       for (int from = 0; from < count; from += options.batch) {
         List<NewMemory> batch = new ArrayList<>();
         for (int n = from; n < Math.min(count, from + options.batch); n++) {
-          batch.add(SyntheticMemories.memory(u, n));
+          batch.add(memory(u, n));
         }
         store.rememberAll(owner, batch);
         loaded += batch.size();
@@ -209,7 +210,7 @@ public final class StoreBench {
   private double timeImport(MemoryStore store, Owner owner) throws IOException {
     StringBuilder jsonl = new StringBuilder();
     for (int n = 0; n < options.importLines; n++) {
-      jsonl.append(Json.write(jsonLine(SyntheticMemories.memory(IMPORT_SEED, n)))).append('\n');
+      jsonl.append(Json.write(jsonLine(memory(IMPORT_SEED, n)))).append('\n');
     }
     long t0 = System.nanoTime();
     int imported = store.importJsonl(owner, new StringReader(jsonl.toString()));
@@ -221,10 +222,23 @@ public final class StoreBench {
     ObjectNode line = Json.object().put("text", m.text()).put("scope", m.scope()).put("kind", m.kind())
         .put("created_at", m.createdAt().toString());
     line.set("metadata", m.metadata());
+    if (m.context() != null) {
+      line.put("context", m.context());
+    }
     ObjectNode provenance = line.putObject("provenance");
     provenance.put("server", m.provenance().server()).put("tool", m.provenance().tool())
         .put("session", m.provenance().session()).put("client", m.provenance().client());
     return line;
+  }
+
+  /**
+   * The {@code n}th synthetic memory of a seed; with {@code --context}, with the memories before and after it as its
+   * context, as a conversation's turns around a remembered one (about twice its length).
+   */
+  private NewMemory memory(long seed, long n) {
+    NewMemory m = SyntheticMemories.memory(seed, n);
+    return !options.context ? m : m.withContext(SyntheticMemories.memory(seed, n - 1).text() + "\n"
+        + SyntheticMemories.memory(seed, n + 1).text());
   }
 
   /** Spreads {@code size} memories over {@code users} as evenly as whole numbers allow. */

@@ -9,7 +9,7 @@ final class StoreOptions {
   static final String USAGE = "usage: StoreBench [--sizes 10000,100000,1000000] [--queries 200] [--remembers 200]"
       + " [--warmup 500] [--remember-warmup 100] [--k 10] [--batch 1000] [--per-user 100] [--one-user-max 100000]"
       + " [--real-load-max 10000]"
-      + " [--import 1000] [--dir /tmp/concierge-store-bench | --store jdbc:postgresql:...] [--keep]";
+      + " [--import 1000] [--dir /tmp/concierge-store-bench | --store jdbc:postgresql:...] [--keep] [--context]";
 
   /** Total memories of each store measured, in order. */
   List<Integer> sizes = List.of(10_000, 100_000, 1_000_000);
@@ -39,6 +39,8 @@ final class StoreOptions {
   String store;
   /** Leave the store directories in place. */
   boolean keep;
+  /** Every memory written (loaded, remembered, imported) has a context: the texts of its two neighbours. */
+  boolean context;
 
   static StoreOptions parse(String[] args) {
     StoreOptions o = new StoreOptions();
@@ -50,6 +52,10 @@ final class StoreOptions {
       }
       if (name.equals("--keep")) {
         o.keep = true;
+        continue;
+      }
+      if (name.equals("--context")) {
+        o.context = true;
         continue;
       }
       if (i + 1 >= args.length) {
