@@ -93,6 +93,10 @@ final class MemoryCommand implements Runnable {
     @Option(names = "--ttl", paramLabel = "SECONDS", description = "Forget it after this long.")
     Long ttl;
 
+    @Option(names = "--context", paramLabel = "TEXT", description = "What surrounded it (say, the conversation "
+        + "around it): helps recall find it, but is not part of what is remembered.")
+    String context;
+
     @Override
     public Integer call() throws Exception {
       ObjectNode metadata = Json.object();
@@ -100,7 +104,7 @@ final class MemoryCommand implements Runnable {
       try (MemoryStore store = open()) {
         Memory m = store.remember(owner(), new NewMemory(text, scope, kind, metadata,
             new Provenance(null, null, null, "concierge-cli"), null, ttl == null ? null
-            : Instant.now().plusSeconds(ttl)));
+            : Instant.now().plusSeconds(ttl), context));
         out().println(m.id());
       }
       return 0;
@@ -157,6 +161,9 @@ final class MemoryCommand implements Runnable {
       for (Hit h : hits) {
         ObjectNode o = array.addObject().put("id", h.memory().id()).put("text", h.memory().text())
             .put("score", h.score());
+        if (h.memory().context() != null) {
+          o.put("context", h.memory().context());
+        }
         o.set("metadata", h.memory().metadata());
       }
       return array;

@@ -25,12 +25,16 @@ class MemoryCommandTest {
   void rememberRecallExportImportForget(@TempDir Path dir) throws Exception {
     String store = dir.toString();
     Run remembered = run("memory", "remember", "Alice takes her coffee black", "--store", store, "--user", "alice",
-        "--kind", "preference", "--meta", "source=chat", "--lexical");
+        "--kind", "preference", "--meta", "source=chat", "--context", "Bob: how does she order at Blue Bottle?",
+        "--lexical");
     assertThat(remembered.exit()).isZero();
     String id = remembered.out().strip();
     Run recall = run("memory", "recall", "coffee", "--store", store, "--user", "alice", "--lexical");
     assertThat(Json.parse(recall.out()).get(0).path("id").asText()).isEqualTo(id);
     assertThat(Json.parse(recall.out()).get(0).at("/metadata/source").asText()).isEqualTo("chat");
+    Run byContext = run("memory", "recall", "Blue Bottle", "--store", store, "--user", "alice", "--lexical");
+    assertThat(Json.parse(byContext.out()).get(0).path("text").asText()).isEqualTo("Alice takes her coffee black");
+    assertThat(Json.parse(byContext.out()).get(0).path("context").asText()).contains("Blue Bottle");
     assertThat(Json.parse(run("memory", "recall", "coffee", "--store", store, "--user", "bob", "--lexical").out()))
         .isEmpty();
 
