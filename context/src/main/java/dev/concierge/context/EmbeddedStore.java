@@ -313,9 +313,11 @@ public final class EmbeddedStore implements MemoryStore {
             depth)), 1.0);
         // Memories with context rank by their text alone too: the context makes a memory findable by questions
         // about what surrounded it, and blurs the embedding of what it says (docs/BENCHMARKS.md, "Context store").
-        // Only they have this vector, so nothing else is searched when no memory has a context.
-        fused.add(docs(searcher.search(new KnnFloatVectorQuery(MemoryDocuments.TEXT_VECTOR, vector, depth, scope),
-            depth)), 1.0);
+        // Only they have this vector; without any, the search is skipped (it would still build its pre-filter).
+        if (hasField(searcher, MemoryDocuments.TEXT_VECTOR)) {
+          fused.add(docs(searcher.search(new KnnFloatVectorQuery(MemoryDocuments.TEXT_VECTOR, vector, depth, scope),
+              depth)), 1.0);
+        }
       }
       List<Hit> hits = new ArrayList<>();
       for (Map.Entry<Integer, Double> e : fused.top(k)) {
@@ -325,6 +327,12 @@ public final class EmbeddedStore implements MemoryStore {
     } finally {
       searchers.release(searcher);
     }
+  }
+
+  /** Whether any segment has the field (a look at a few segments' field lists). */
+  private static boolean hasField(IndexSearcher searcher, String field) {
+    return searcher.getIndexReader().leaves().stream()
+        .anyMatch(leaf -> leaf.reader().getFieldInfos().fieldInfo(field) != null);
   }
 
   private static List<Integer> docs(TopDocs ranking) {
