@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The context-store benchmark: synthetic memories ({@link SyntheticMemories}) loaded into a store at each size, then,
  * with the real sentence model (all-MiniLM-L6-v2), timed recall (k nearest, query embedding included), recall
  * without an embedder (lexical only), single remembers (embedding and durable write included), one JSON-lines
- * import, the store's size on disk and the heap in use.
+ * import, forgets by id, the store's size on disk and the heap in use.
  *
  * <pre>
  * java -cp bench/target/concierge-bench.jar dev.concierge.bench.StoreBench [--sizes 10000,100000,1000000]
@@ -42,6 +42,7 @@ public final class StoreBench {
   private static final long IMPORT_SEED = -2;
   private static final long AFTER_REMEMBER_SEED = -3;
   private static final long QUERY_SEED = 7;
+  private static final long FORGET_SEED = 11;
 
   private final StoreOptions options;
   private final Embedder model;
@@ -101,6 +102,7 @@ public final class StoreBench {
     Latency afterRemember;
     AtomicInteger missed = new AtomicInteger();
     double importPerSec;
+    Latency forget = null;
     long heap;
     long resident;
     try (MemoryStore store = where.open(model)) {
@@ -122,6 +124,10 @@ public final class StoreBench {
           afterRemember.p95Ms());
       importPerSec = timeImport(store, owner(size, "importer"));
       System.err.printf("  importJsonl %.0f memories/s%n", importPerSec);
+      if (options.forgets > 0) {
+        forget = timeForgets(store, size, users);
+        System.err.printf("  forget by id p50 %.0f ms, max %.0f ms%n", forget.p50Ms(), forget.maxMs());
+      }
       heap = ProcessFigures.heapAfterGc();
       resident = ProcessFigures.residentBytes();
     }
@@ -133,7 +139,7 @@ public final class StoreBench {
     System.err.printf("  lexical recall p50 %.2f ms, p95 %.2f ms%n", lexical.p50Ms(), lexical.p95Ms());
     long bytes = where.bytesOnDisk();
     return new StoreResult(size, users, memoriesOf(measuredUser, size, users), loadedWith, loadAndClose[0],
-        loadAndClose[1], importPerSec, recall, lexical, remember, afterRemember, missed.get(), embedAlone, empty.get(),
+        loadAndClose[1], importPerSec, recall, lexical, remember, afterRemember, missed.get(), embedAlone, forget, empty.get(),
         bytes, heap, resident,
         ProcessFigures.loadAverage());
   }
@@ -204,6 +210,27 @@ public final class StoreBench {
         }
       }
     }
+  }
+
+  /**
+   * Forgets {@code --forgets} memories by id, one at a time, each of a user picked at random (seeded) and picked at
+   * random among that user's newest {@code memoriesOf} memories — nearly all bulk-loaded ones. The time is what the
+   * forgetting caller waits for, the rewrite of the index files that held the memory included.
+   */
+  private Latency timeForgets(MemoryStore store, int size, int users) throws IOException {
+    java.util.Random random = new java.util.Random(FORGET_SEED);
+    long[] nanos = new long[options.forgets];
+    for (int i = 0; i < nanos.length; i++) {
+      int user = random.nextInt(users);
+      Owner owner = owner(size, "user-" + user);
+      List<dev.concierge.context.Memory> theirs = store.list(owner, Filter.NONE, memoriesOf(user, size, users));
+      String id = theirs.get(random.nextInt(theirs.size())).id();
+      long t0 = System.nanoTime();
+      store.forget(owner, id);
+      nanos[i] = System.nanoTime() - t0;
+      System.err.printf("  forget %d: %.0f ms%n", i + 1, nanos[i] / 1e6);
+    }
+    return Latency.of(nanos);
   }
 
   /** Memories per second of one {@code importJsonl} of {@code --import} lines into an empty user. */

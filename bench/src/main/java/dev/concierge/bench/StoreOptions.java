@@ -9,7 +9,7 @@ final class StoreOptions {
   static final String USAGE = "usage: StoreBench [--sizes 10000,100000,1000000] [--queries 200] [--remembers 200]"
       + " [--warmup 500] [--remember-warmup 100] [--k 10] [--batch 1000] [--per-user 100] [--one-user-max 100000]"
       + " [--real-load-max 10000]"
-      + " [--import 1000] [--dir /tmp/concierge-store-bench | --store jdbc:postgresql:...] [--keep] [--context]";
+      + " [--import 1000] [--forgets 8] [--dir /tmp/concierge-store-bench | --store jdbc:postgresql:...] [--keep] [--context]";
 
   /** Total memories of each store measured, in order. */
   List<Integer> sizes = List.of(10_000, 100_000, 1_000_000);
@@ -33,6 +33,8 @@ final class StoreOptions {
   int realLoadMax = 10_000;
   /** Lines of the timed {@code importJsonl}, embedded by the real model. */
   int importLines = 1000;
+  /** Timed forgets by id of random memories of random users (each rewrites the index files that held it); 0: none. */
+  int forgets = 8;
   /** Parent of one fresh store directory per size. */
   Path dir = Path.of("/tmp/concierge-store-bench");
   /** A database location instead of directories; each size then writes under its own tenant. */
@@ -75,6 +77,7 @@ final class StoreOptions {
         case "--one-user-max" -> o.oneUserMax = Options.positive(name, value);
         case "--real-load-max" -> o.realLoadMax = value.equals("0") ? 0 : Options.positive(name, value);
         case "--import" -> o.importLines = Options.positive(name, value);
+        case "--forgets" -> o.forgets = value.equals("0") ? 0 : Options.positive(name, value);
         case "--dir" -> o.dir = Path.of(value);
         case "--store" -> {
           if (!value.startsWith("jdbc:postgresql:")) {

@@ -52,6 +52,12 @@ final class StoreReport {
           pair(r.recall()), pair(r.lexicalRecall()), pair(r.remember()), pair(r.recallAfterRemember()),
           pair(r.embedAlone()), r.recall().p95Ms() / MEM0_SEARCH_P95_MS));
     }
+    if (results.stream().anyMatch(r -> r.forget() != null)) {
+      md.append("\nForget by id of random memories of random users, one at a time, in ms (the rewrite of the index"
+          + " files that held the memory included):\n\n| memories | forgets | p50 | max |\n|---:|---:|---:|---:|\n");
+      results.stream().filter(r -> r.forget() != null).forEach(r -> md.append(String.format(Locale.ROOT,
+          "| %,d | %d | %,.0f | %,.0f |%n", r.memories(), r.forget().calls(), r.forget().p50Ms(), r.forget().maxMs())));
+    }
     results.stream().filter(r -> r.missedOwnWrites() > 0).forEach(r -> md.append(String.format(Locale.ROOT,
         "%n%,d memories: %d of %d recalls right after a remember did not find the memory just remembered.%n",
         r.memories(), r.missedOwnWrites(), r.recallAfterRemember().calls())));

@@ -16,6 +16,8 @@ package dev.concierge.bench;
  * @param recallAfterRemember a recall for what was just remembered, made as soon as the remember returned
  * @param missedOwnWrites such recalls whose top k did not hold that memory (should be 0)
  * @param embedAlone the real model on the same texts as {@code remember}, without the store
+ * @param forget forgets by id of random memories of random users, the rewrite of the files that held them
+ *     included; {@code null} when none were timed
  * @param emptyRecalls timed recalls that found nothing (a sanity check: should be 0)
  * @param bytesOnDisk size of the store's files after the run, or -1 when not a directory
  * @param heapBytes heap in use after a full GC, with the store open and warm
@@ -24,7 +26,7 @@ package dev.concierge.bench;
  */
 record StoreResult(int memories, int users, int measuredUserMemories, String loadedWith, double loadSeconds,
     double closeSeconds, double importPerSec, Latency recall, Latency lexicalRecall, Latency remember,
-    Latency recallAfterRemember, int missedOwnWrites, Latency embedAlone, int emptyRecalls, long bytesOnDisk, long heapBytes, long residentBytes, String loadAverage) {
+    Latency recallAfterRemember, int missedOwnWrites, Latency embedAlone, Latency forget, int emptyRecalls, long bytesOnDisk, long heapBytes, long residentBytes, String loadAverage) {
 
   double loadPerSec() {
     return memories / loadSeconds;
