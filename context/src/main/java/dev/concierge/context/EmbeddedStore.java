@@ -8,9 +8,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import org.apache.lucene.analysis.Analyzer;
 import org.apache.lucene.analysis.TokenStream;
@@ -19,11 +21,18 @@ import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.LongPoint;
 import org.apache.lucene.index.DirectoryReader;
+import org.apache.lucene.index.FilterLeafReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
+import org.apache.lucene.index.LeafReaderContext;
+import org.apache.lucene.index.PostingsEnum;
+import org.apache.lucene.index.SegmentReader;
 import org.apache.lucene.index.Term;
+import org.apache.lucene.index.Terms;
+import org.apache.lucene.index.TermsEnum;
 import org.apache.lucene.search.BooleanClause;
 import org.apache.lucene.search.BooleanQuery;
+import org.apache.lucene.search.DocIdSetIterator;
 import org.apache.lucene.search.IndexSearcher;
 import org.apache.lucene.search.KnnFloatVectorQuery;
 import org.apache.lucene.search.MatchNoDocsQuery;
@@ -37,6 +46,8 @@ import org.apache.lucene.search.TopDocs;
 import org.apache.lucene.store.Directory;
 import org.apache.lucene.store.FSDirectory;
 import org.apache.lucene.store.NRTCachingDirectory;
+import org.apache.lucene.util.Bits;
+import org.apache.lucene.util.BytesRef;
 
 /**
  * The default store: one directory holding a Lucene index in which every memory version is one document — record,
@@ -70,6 +81,8 @@ public final class EmbeddedStore implements MemoryStore {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
+  /** Rewrites only the segments a forget names (see {@link #rewriteHolding}). */
+  private final ForgetMergePolicy merges = new ForgetMergePolicy();
   /** Writes added to the index so far, and how many of them the searchers show; see {@link #fresh()}. */
   private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();
   private final java.util.concurrent.atomic.AtomicLong visible = new java.util.concurrent.atomic.AtomicLong();
@@ -126,10 +139,6 @@ public final class EmbeddedStore implements MemoryStore {
     // Lucene merges small segments while a reader is opened (waiting up to 500 ms by default): with a refresh per
     // write that put merges — graph rebuilds included — on a reader's path. Merges run in the background instead.
     config.setMaxFullFlushMergeWaitMillis(0);
-    // A forget rewrites every segment that holds a deleted document, however few it holds: Lucene's default leaves
-    // segments under 10% deleted alone, and their files would keep the forgotten text.
-    org.apache.lucene.index.TieredMergePolicy merges = new org.apache.lucene.index.TieredMergePolicy();
-    merges.setForceMergeDeletesPctAllowed(0);
     config.setMergePolicy(merges);
     config.setOpenMode(IndexWriterConfig.OpenMode.CREATE_OR_APPEND);
     this.writer = new IndexWriter(directory, config);
@@ -451,13 +460,13 @@ public final class EmbeddedStore implements MemoryStore {
   }
 
   /**
-   * The second half, outside the write lock: every segment that still holds a deleted document is rewritten without
-   * it, so nothing of the versions is left in the index files. That rewrites whole segments (graphs included) and
-   * takes seconds in a large store, which is why other users' writes must not wait for it.
+   * The second half, outside the write lock: every segment that still holds a deleted copy of the versions is
+   * rewritten without it, so nothing of them is left in the index files. That rewrites whole segments (graphs
+   * included) and takes up to seconds in a large store, which is why other users' writes must not wait for it.
    */
   private DeletionReceipt erase(List<String> ids) throws IOException {
     if (!ids.isEmpty()) {
-      rewriteDeleted();
+      rewriteHolding(ids);
       synchronized (eraseLock) { // the word for the next start goes once no removal of this process is left undone
         if (unerased.decrementAndGet() == 0) {
           Files.deleteIfExists(erasePending);
@@ -469,7 +478,89 @@ public final class EmbeddedStore implements MemoryStore {
     return new DeletionReceipt(ids, places, clock.instant());
   }
 
-  /** Rewrites every segment that holds a deleted document, until none does. */
+  /**
+   * Rewrites the segments that hold a deleted copy of a version among {@code ids}, each alone, until none does. A
+   * version's copies are every document with its id: the one a removal deleted, and older ones that an update (which
+   * closes a version by writing it again under its id) or a replayed log entry left deleted in earlier segments. So a
+   * forget's cost is that of the segments that held what it removes; other segments' deleted documents are earlier
+   * copies of versions still kept in full (an update's closed version has its old text), which hold nothing that is
+   * not readable anyway, and are left to Lucene's merges.
+   */
+  private void rewriteHolding(List<String> ids) throws IOException {
+    synchronized (eraseLock) { // one rewrite at a time: the policy's targets are one removal's
+      if (closing) {
+        throw new IOException("the store is closing; its next start finishes the rewrite");
+      }
+      erasing.run();
+      Set<String> before = Set.of();
+      for (Set<String> holding; !(holding = segmentsHolding(ids)).isEmpty(); before = holding) {
+        if (holding.equals(before)) {
+          // Nothing rewritten last round: the segments are being merged with others, and that merge's result will
+          // hold the deleted copies (Lucene carries deletions made during a merge into its result). Wait for it.
+          if (closing) {
+            throw new IOException("the store is closing; its next start finishes the rewrite");
+          }
+          sleep(50);
+        }
+        merges.target(holding);
+        try {
+          writer.forceMergeDeletes(true);
+        } finally {
+          merges.target(null);
+        }
+      }
+      commit(); // reopens the searcher too: files an open reader still uses cannot be deleted
+      writer.deleteUnusedFiles();
+    }
+  }
+
+  /** Names of the segments, as the writer has them now, that hold a deleted document whose id is among {@code ids}. */
+  private Set<String> segmentsHolding(List<String> ids) throws IOException {
+    searchers.maybeRefreshBlocking();
+    IndexSearcher searcher = searchers.acquire();
+    try {
+      Set<String> holding = new HashSet<>();
+      for (LeafReaderContext leaf : searcher.getIndexReader().leaves()) {
+        Bits live = leaf.reader().getLiveDocs();
+        Terms terms = leaf.reader().terms(MemoryDocuments.ID);
+        if (live == null || terms == null) {
+          continue; // no deleted document here
+        }
+        // Postings list deleted documents too, until a merge drops them: exactly what is looked for.
+        TermsEnum it = terms.iterator();
+        PostingsEnum docs = null;
+        search:
+        for (String id : ids) {
+          if (it.seekExact(new BytesRef(id))) {
+            docs = it.postings(docs, PostingsEnum.NONE);
+            for (int d = docs.nextDoc(); d != DocIdSetIterator.NO_MORE_DOCS; d = docs.nextDoc()) {
+              if (!live.get(d)) {
+                holding.add(((SegmentReader) FilterLeafReader.unwrap(leaf.reader())).getSegmentName());
+                break search;
+              }
+            }
+          }
+        }
+      }
+      return holding;
+    } finally {
+      searchers.release(searcher);
+    }
+  }
+
+  private static void sleep(long millis) throws IOException {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while rewriting a removal; the next start finishes it");
+    }
+  }
+
+  /**
+   * Rewrites every segment that holds a deleted document, until none does: after a crash, when what the unfinished
+   * removals deleted is no longer known.
+   */
   private void rewriteDeleted() throws IOException {
     synchronized (eraseLock) { // one rewrite at a time: a second would redo the first's work
       if (closing) {
@@ -654,10 +745,13 @@ public final class EmbeddedStore implements MemoryStore {
     searchers.maybeRefreshBlocking();
   }
 
-  /** For tests: whether the index (deleted documents included) or the write-ahead log holds any trace of a term. */
+  /**
+   * For tests: whether the committed index or the write-ahead log holds any trace of a term. A term's document count
+   * includes deleted documents until a merge drops them, so a deleted copy left in a segment counts.
+   */
   boolean indexContainsTerm(String term) throws IOException {
     try (DirectoryReader reader = DirectoryReader.open(directory)) {
-      if (reader.docFreq(new Term(MemoryDocuments.TEXT, term)) > 0 || reader.maxDoc() != reader.numDocs()) {
+      if (reader.docFreq(new Term(MemoryDocuments.TEXT, term)) > 0) {
         return true;
       }
     }

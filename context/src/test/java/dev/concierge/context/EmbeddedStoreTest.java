@@ -128,6 +128,72 @@ class EmbeddedStoreTest extends MemoryStoreContract {
     assertThat(store.list(ALICE, Filter.NONE, 500)).hasSize(200);
   }
 
+  /**
+   * A forget rewrites the segments that held what it removed, and no other: a segment holding only another user's
+   * deleted document (the earlier copy an update leaves) keeps its files.
+   */
+  @Test
+  void aForgetLeavesSegmentsThatHeldNothingOfItAlone() throws Exception {
+    List<Memory> bobs = store.rememberAll(BOB, routine(200));
+    store.update(BOB, bobs.get(0).id(), "bob's first note, corrected", null); // a deleted copy in Bob's segment
+    List<NewMemory> alices = routine(200);
+    alices.add(NewMemory.of("the vault code is zq7vk4mplx9w"));
+    Memory secret = store.rememberAll(ALICE, alices).get(200);
+    store.close(); // everything committed
+    store = open(clock, embedder);
+    List<org.apache.lucene.index.SegmentCommitInfo> untouched = committedSegments().stream()
+        .filter(s -> s.getDelCount() > 0).toList();
+    assertThat(untouched).as("control: the update left a deleted document").isNotEmpty();
+
+    store.forget(ALICE, secret.id());
+    assertThat(holdsTrace("zq7vk4mplx9w")).isFalse();
+    List<String> names = committedSegments().stream().map(s -> s.info.name).toList();
+    for (org.apache.lucene.index.SegmentCommitInfo s : untouched) {
+      assertThat(names).contains(s.info.name);
+      for (String file : s.files()) {
+        assertThat(dir.resolve("memories").resolve(file)).exists();
+      }
+    }
+  }
+
+  /**
+   * An update closes a version by writing it again under its id, leaving the earlier copy deleted in an older
+   * segment; forgetting the memory rewrites that segment too, though the removal itself deleted nothing there.
+   */
+  @Test
+  void aForgottenMemorysEarlierCopiesInOlderSegmentsGoToo() throws Exception {
+    String secret = "kd83hq2vnwx5";
+    List<NewMemory> many = routine(200);
+    many.add(NewMemory.of("the alarm code is " + secret));
+    Memory first = store.rememberAll(ALICE, many).get(200);
+    store.close(); // the first copy committed among many others
+    store = open(clock, embedder);
+    Memory second = store.update(ALICE, first.id(), "the alarm code changed", null);
+    store.close();
+    store = open(clock, embedder);
+    assertThat(filesHolding(secret)).as("control: the earlier copy and the closed version").isNotEmpty();
+
+    store.forget(ALICE, second.id());
+    assertThat(filesHolding(secret)).isEmpty();
+    assertThat(store.list(ALICE, Filter.NONE, 500)).hasSize(200);
+  }
+
+  private static List<NewMemory> routine(int count) {
+    List<NewMemory> many = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      many.add(NewMemory.of("routine note number " + i + " about the weekly groceries"));
+    }
+    return many;
+  }
+
+  private List<org.apache.lucene.index.SegmentCommitInfo> committedSegments() throws java.io.IOException {
+    try (org.apache.lucene.store.Directory d = org.apache.lucene.store.FSDirectory.open(dir.resolve("memories"))) {
+      List<org.apache.lucene.index.SegmentCommitInfo> all = new ArrayList<>();
+      org.apache.lucene.index.SegmentInfos.readLatestCommit(d).forEach(all::add);
+      return all;
+    }
+  }
+
   private List<Path> filesHolding(String text) throws java.io.IOException {
     byte[] wanted = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     try (var files = java.nio.file.Files.walk(dir)) {
