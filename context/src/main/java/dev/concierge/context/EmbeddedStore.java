@@ -81,7 +81,7 @@ public final class EmbeddedStore implements MemoryStore {
   private final Directory directory;
   private final IndexWriter writer;
   private final SearcherManager searchers;
-  /** Rewrites only the segments a forget names (see {@link #rewriteHolding}). */
+  /** Rewrites only the segments a forget names (see {@link #rewriteHolding}); bounds the size of any one segment. */
   private final ForgetMergePolicy merges = new ForgetMergePolicy();
   /** Writes added to the index so far, and how many of them the searchers show; see {@link #fresh()}. */
   private final java.util.concurrent.atomic.AtomicLong written = new java.util.concurrent.atomic.AtomicLong();

@@ -20,8 +20,20 @@ import org.apache.lucene.index.TieredMergePolicy;
  *       forced-deletes merge rewrites every segment that holds any deleted document: Lucene's default leaves segments
  *       under 10% deleted alone, and their files would keep the forgotten text.
  * </ul>
+ *
+ * <p>Segments are bounded in size ({@link #MAX_SEGMENT_MB}) because a rewrite is a whole segment, vector graph
+ * rebuilt: the largest segment is the slowest a forget can be.
  */
 final class ForgetMergePolicy extends FilterMergePolicy {
+  /**
+   * The largest segment normal merging makes: about 14,000 memories at about 1.8 KB each (1.5 KB of it the vector).
+   * With Lucene's default, 5 GB, half the forgets in a 100,000-memory store took 22–38 s on a busy 2-core machine
+   * (the segment holding the memory, rewritten whole); with this bound each rewrote about 14,500 memories, 3.5–15 s
+   * on the same machine busier still (docs/BENCHMARKS.md). Lower would forget faster, but every segment costs each
+   * recall a search of its own.
+   */
+  static final double MAX_SEGMENT_MB = 25;
+
   /** Names of the segments to rewrite, or null for every segment with a deleted document. */
   private volatile Set<String> targets;
 
@@ -32,6 +44,7 @@ final class ForgetMergePolicy extends FilterMergePolicy {
   private static TieredMergePolicy tiered() {
     TieredMergePolicy tiered = new TieredMergePolicy();
     tiered.setForceMergeDeletesPctAllowed(0);
+    tiered.setMaxMergedSegmentMB(MAX_SEGMENT_MB);
     return tiered;
   }
 
