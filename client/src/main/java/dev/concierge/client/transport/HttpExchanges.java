@@ -314,6 +314,15 @@ final class HttpExchanges {
     return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
   }
 
+  /** {@code error} as the I/O failure of a body: itself when it is one (unwrapped), else wrapped with its reason. */
+  static IOException asIo(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause instanceof IOException io ? io : new IOException(reason(cause), cause);
+  }
+
   /**
    * One HTTP exchange whose response may stream for a long time: the pending future and then the body, so that
    * {@link #stop} can abort it from any thread, before or after the headers arrived.

@@ -17,16 +17,13 @@ import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -172,7 +169,13 @@ public final class StreamableHttpTransport implements McpTransport {
       if (http.isCancelled()) {
         exchange.interruptSender();
       }
-      route(exchange, response == null ? 0 : response.statusCode(), response == null ? null : response.body(), error);
+      StreamBody stream = exchange.stream;
+      if (stream != null && !http.isCancelled()) { // what a stream's body said is its reader's, its end included
+        route(exchange, stream.status, stream.finish(error == null ? null : HttpExchanges.asIo(error)), null);
+      } else {
+        route(exchange, response == null ? 0 : response.statusCode(), response == null ? null : response.body(),
+            error);
+      }
     });
     if (exchange.inline) {
       exchange.send(endpoint.client(), request, info -> subscriber(exchange, info), http);
@@ -252,11 +255,9 @@ public final class StreamableHttpTransport implements McpTransport {
     }
     if (HttpExchanges.isEventStream(info.headers())) {
       accepted(exchange); // the send completes once the stream is open; its events follow
-      StreamBody stream = new StreamBody(exchange);
-      if (!exchange.inline) { // an inline exchange is routed by its sender (see Exchange.send)
-        stream.result.whenComplete((routed, error) -> route(exchange, status, routed, error));
-      }
-      return stream;
+      StreamBody stream = new StreamBody(exchange, status);
+      exchange.stream = stream;
+      return stream.subscriber();
     }
     return collect(Kind.JSON, limits.maxJsonBytes(),
         info.headers().firstValueAsLong("Content-Length").orElse(-1), exchange, status);
@@ -481,6 +482,8 @@ public final class StreamableHttpTransport implements McpTransport {
     private Thread sender;
     /** {@link #interruptSender} interrupted it: the interrupt is ours to clear. */
     private boolean interruptedByStop;
+    /** The reader of its SSE response, once the headers said it is one. */
+    volatile StreamBody stream;
 
     Exchange(JsonRpcMessage message, SendOptions options, String session) {
       this.message = message;
@@ -510,8 +513,8 @@ public final class StreamableHttpTransport implements McpTransport {
       try {
         http.complete(client.send(request, handler));
       } catch (InterruptedException e) {
-        if (isStopped() || !inline) {
-          http.completeExceptionally(e); // stopped: http is cancelled, this changes nothing
+        if (interruptedByStopped() || !inline) {
+          http.completeExceptionally(e); // stopped or cut short by us: routed as such (cancelled http: no change)
         } else {
           // The caller was interrupted: the client has aborted the request. The exchange stays unrouted (so its
           // broken body is not taken for a lost stream), and the caller, finding itself interrupted, gives the call
@@ -531,7 +534,14 @@ public final class StreamableHttpTransport implements McpTransport {
       }
     }
 
-    /** Aborts a send in progress: the client cancels the request when its sending thread is interrupted. */
+    private synchronized boolean interruptedByStopped() {
+      return interruptedByStop || isStopped();
+    }
+
+    /**
+     * Aborts a send in progress: the client cancels the request when its sending thread is interrupted. Also how a
+     * body is cut short (its subscriber is the JDK's, whose subscription we never see): the connection goes with it.
+     */
     synchronized void interruptSender() {
       if (sender != null) {
         interruptedByStop = true;
@@ -547,108 +557,95 @@ public final class StreamableHttpTransport implements McpTransport {
       SseMessagePump.Cursor cursor) {}
 
   /**
-   * Reads an SSE response as the client pushes it: each buffer goes straight through the event reader to the listener
-   * on the delivering thread, and more is requested only after that (backpressure). The response itself is held back
-   * until the body ends, normally right after it (the end of the chunked stream), for at most
-   * {@link #ANSWER_HOLD_MICROS}: the client puts the connection back in its pool before the body completes, so the
-   * caller the response wakes finds it there instead of opening another. Then the exchange is routed, and the rest of
-   * the body is drained so that the connection can be reused; a server that keeps talking or stays silent loses it
-   * after {@link #DRAIN_BYTES} or {@link #DRAIN_MILLIS}.
+   * Reads an SSE response as the client pushes it: each chunk goes straight through the event reader to the listener
+   * on the delivering thread; the client asks for more only after that (backpressure). The subscriber is the JDK's
+   * own consumer subscriber, not one of ours: for a subscriber of its users the client calls {@code getBody()}
+   * through its executor, a hand-off to another thread for every response (docs/BENCHMARKS.md). Its body is
+   * {@code Void}; what was read is here ({@link #finish}), and the exchange is routed from its send.
+   *
+   * <p>For a send no caller waits on, the response itself is held back until the body ends, normally right after it
+   * (the end of the chunked stream), for at most {@link #ANSWER_HOLD_MICROS}: the client puts the connection back in
+   * its pool before the body completes, so the caller the response wakes finds it there instead of opening another.
+   * Past the hold the response goes, and the rest of the body is read and dropped so that the connection can be
+   * reused; a server that keeps talking or stays silent loses it after {@link #DRAIN_BYTES} or {@link #DRAIN_MILLIS}.
+   * A caller that sends inline is not held (the send returns once the body has ended); if the body goes on past the
+   * hold, the connection is dropped, since the caller waits in that send.
    */
-  private final class StreamBody implements HttpResponse.BodySubscriber<Routed> {
+  private final class StreamBody implements java.util.function.Consumer<java.util.Optional<byte[]>> {
     private final Exchange exchange;
+    final int status;
     private final SseMessagePump.Cursor cursor = new SseMessagePump.Cursor();
     private final SseMessagePump.Feed feed;
-    private final CompletableFuture<Routed> result = new CompletableFuture<>();
-    private final AtomicBoolean finished = new AtomicBoolean();
+    private final AtomicReference<Routed> finished = new AtomicReference<>();
     private final Runnable release = this::releaseAfterHold;
-    private Flow.Subscription subscription;
     private long drained;
-    private volatile boolean ended; // the body ended: its connection may serve another exchange, never cancel then
+    private volatile boolean ended; // the body ended: its connection may serve another exchange, never cut it then
 
-    StreamBody(Exchange exchange) {
+    StreamBody(Exchange exchange, int status) {
       this.exchange = exchange;
+      this.status = status;
       this.feed = pump.open(cursor, exchange.requestId(), exchange, null);
       if (!exchange.inline) { // an inline sender is what the caller waits on: it returns once the body has ended
         feed.holdAnswer();
       }
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-      subscription = s;
-      exchange.attachCloser(() -> {
-        cancel();
-        finish(null);
-      });
-      if (!exchange.isStopped()) {
-        s.request(1);
-      }
+    @SuppressWarnings("unchecked")
+    HttpResponse.BodySubscriber<Routed> subscriber() {
+      // Its body is Void, never read as a Routed (the exchange's routing asks this reader): only the type differs.
+      return (HttpResponse.BodySubscriber<Routed>) (HttpResponse.BodySubscriber<?>)
+          HttpResponse.BodySubscribers.ofByteArrayConsumer(this);
     }
 
     @Override
-    public void onNext(List<ByteBuffer> items) {
-      boolean answeredBefore = feed.isDone();
-      try {
-        for (ByteBuffer buffer : items) {
-          if (feed.isDone()) {
-            drained += buffer.remaining();
-            buffer.position(buffer.limit());
-          } else {
-            feed.feed(buffer);
-          }
-        }
-      } catch (RuntimeException e) {
-        cancel();
-        finish(new IOException("reading the stream failed: " + HttpExchanges.reason(e), e));
+    public void accept(java.util.Optional<byte[]> chunk) {
+      if (chunk.isEmpty()) {
+        ended = true;
+        finish(null);
         return;
       }
+      byte[] bytes = chunk.get();
+      boolean answeredBefore = feed.isDone();
+      if (answeredBefore) {
+        drained += bytes.length;
+      } else {
+        try {
+          feed.feed(ByteBuffer.wrap(bytes));
+        } catch (RuntimeException e) {
+          finish(new IOException("reading the stream failed: " + HttpExchanges.reason(e), e));
+          cut();
+          return;
+        }
+      }
       if (exchange.isStopped() || drained > DRAIN_BYTES) {
-        cancel();
         finish(null);
+        cut();
         return;
       }
       if (feed.isDone() && !answeredBefore) {
-        answerHold.hold(release); // the response waits for the end of the body (onComplete delivers it), or this
+        answerHold.hold(release); // the response waits for the end of the body (the empty chunk), or this
       }
-      subscription.request(1);
     }
 
-    @Override
-    public void onError(Throwable error) {
-      ended = true;
-      finish(error instanceof IOException io ? io : new IOException(HttpExchanges.reason(error), error));
-    }
-
-    @Override
-    public void onComplete() {
-      ended = true;
-      finish(null);
-    }
-
-    @Override
-    public CompletionStage<Routed> getBody() {
-      return result;
-    }
-
-    private void cancel() {
+    /** Ends the body early: the send is aborted, and the connection with it. */
+    private void cut() {
       if (!ended) {
-        ended = true;
-        subscription.cancel();
+        exchange.interruptSender();
       }
     }
 
     /**
-     * The body did not end within the hold: the response goes now, and the rest of the body is drained for a while.
-     * On the transport's threads (the hold's timer only hands over; the default async pool starts a thread per task
-     * on small machines).
+     * The body did not end within the hold: the response goes now; the rest of the body is drained for a while, or
+     * cut at once when the caller waits in the send. On the transport's threads (the hold's timer only hands over).
      */
     private void releaseAfterHold() {
       try {
         threads.execute(() -> {
-          finish(null);
-          if (!ended) {
-            CompletableFuture.delayedExecutor(DRAIN_MILLIS, TimeUnit.MILLISECONDS, threads).execute(this::cancel);
+          route(exchange, status, finish(null), null);
+          if (exchange.inline) {
+            cut();
+          } else if (!ended) {
+            CompletableFuture.delayedExecutor(DRAIN_MILLIS, TimeUnit.MILLISECONDS, threads).execute(this::cut);
           }
         });
       } catch (RejectedExecutionException e) { // closed: its exchanges are failed, this one just ends
@@ -656,12 +653,16 @@ public final class StreamableHttpTransport implements McpTransport {
       }
     }
 
-    private void finish(IOException failure) {
+    /** What the stream said, its end included; the first call decides ({@code failure}: what broke it, or null). */
+    Routed finish(IOException failure) {
       answerHold.cancel(release);
-      if (finished.compareAndSet(false, true)) {
+      Routed done = finished.get();
+      if (done == null) {
         feed.release();
-        result.complete(new Routed(Kind.STREAM, null, feed.finish(failure), cursor));
+        Routed made = new Routed(Kind.STREAM, null, feed.finish(failure), cursor);
+        done = finished.compareAndSet(null, made) ? made : finished.get();
       }
+      return done;
     }
   }
 }

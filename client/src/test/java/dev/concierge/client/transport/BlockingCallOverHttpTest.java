@@ -35,6 +35,8 @@ class BlockingCallOverHttpTest {
   private MultiServerMCPClient client;
   /** Set by the {@code hang} handler once the client has gone away from its stream. */
   private final CompletableFuture<Boolean> hangAbandoned = new CompletableFuture<>();
+  /** Set by the {@code linger} handler once the client has gone away from the stream it kept open. */
+  private final CompletableFuture<Boolean> lingerAbandoned = new CompletableFuture<>();
 
   @BeforeEach
   void start() throws IOException {
@@ -85,6 +87,15 @@ class BlockingCallOverHttpTest {
     assertThat(client.callTool("echo", Map.of("message", "after")).text()).isEqualTo("after");
   }
 
+  @Test
+  void aBlockingCallWhoseStreamStaysOpenAfterItsAnswerReturnsTheAnswer() throws Exception {
+    // The caller's thread is the one in the send: it returns with the answer once the short hold is over, and the
+    // rest of the stream is cut (the server sees the client go away) instead of keeping the caller.
+    assertThat(client.callTool("linger", Map.of("message", "kept open")).text()).isEqualTo("kept open");
+    assertThat(lingerAbandoned.get(HttpTestServer.AWAIT_SECONDS, TimeUnit.SECONDS)).as("stream cut").isTrue();
+    assertThat(client.callTool("echo", Map.of("message", "after")).text()).isEqualTo("after");
+  }
+
   /** The id of the {@code tools/call hang} the server received. */
   private String hangRequestId() throws InterruptedException {
     return ((JsonRpcRequest) server.next(r -> r.body().contains("\"hang\"")).message()).id().toJson().toString();
@@ -116,7 +127,8 @@ class BlockingCallOverHttpTest {
       case "initialize" -> "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{\"tools\":{}},"
           + "\"serverInfo\":{\"name\":\"scripted\",\"version\":\"1\"}}";
       case "tools/list" -> "{\"tools\":[{\"name\":\"hang\",\"inputSchema\":{\"type\":\"object\"}},"
-          + "{\"name\":\"echo\",\"inputSchema\":{\"type\":\"object\"}}]}";
+          + "{\"name\":\"echo\",\"inputSchema\":{\"type\":\"object\"}},"
+          + "{\"name\":\"linger\",\"inputSchema\":{\"type\":\"object\"}}]}";
       case "tools/call" -> Json.text(call.params(), "name").equals("hang") ? null
           : "{\"content\":[{\"type\":\"text\",\"text\":" + call.params().path("arguments").path("message") + "}]}";
       default -> "{}";
@@ -125,7 +137,10 @@ class BlockingCallOverHttpTest {
       hangAbandoned.complete(HttpTestServer.sse(exchange).pingUntilDisconnected());
       return;
     }
-    HttpTestServer.sse(exchange, "Mcp-Session-Id", "s-1")
-        .event(null, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":" + result + "}");
+    HttpTestServer.SseWriter stream = HttpTestServer.sse(exchange, "Mcp-Session-Id", "s-1");
+    stream.event(null, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":" + result + "}");
+    if (call.method().equals("tools/call") && Json.text(call.params(), "name").equals("linger")) {
+      lingerAbandoned.complete(stream.pingUntilDisconnected());
+    }
   }
 }
