@@ -40,6 +40,8 @@ final class MemoryTools {
             {"type":"object","properties":{
               "text":{"type":"string","description":"What to remember, as a self-contained sentence"},
               "kind":{"type":"string","enum":["fact","preference","episode","note"]},
+              "context":{"type":"string","description":"What surrounded it (the conversation around it): \
+            helps find it later, is not part of it"},
               "metadata":{"type":"object"}},"required":["text"]}"""),
         tool("recall", "Find what was remembered about the user that is relevant to a query.", """
             {"type":"object","properties":{
@@ -120,9 +122,13 @@ final class MemoryTools {
     try {
       return switch (tool) {
         case "remember" -> {
+          JsonNode context = args.path("context");
+          if (!context.isMissingNode() && !context.isNull() && !context.isTextual()) {
+            throw new IllegalArgumentException("context must be a string");
+          }
           Memory m = store.remember(owner, new NewMemory(Json.text(args, "text"), null, Json.text(args, "kind"),
               Json.obj(args, "metadata"), new Provenance(SERVER, "remember", exchange.sessionId(),
-              exchange.client().name()), null, null));
+              exchange.client().name()), null, null).withContext(Json.text(args, "context")));
           yield result("Remembered (" + m.id() + ").", Json.object().put("id", m.id()));
         }
         case "recall" -> {
@@ -170,6 +176,9 @@ final class MemoryTools {
     ObjectNode o = Json.object().put("id", m.id()).put("text", m.text()).put("kind", m.kind())
         .put("created_at", m.createdAt().toString());
     o.set("metadata", m.metadata());
+    if (m.context() != null) {
+      o.put("context", m.context());
+    }
     if (m.provenance().server() != null) {
       o.put("server", m.provenance().server());
     }

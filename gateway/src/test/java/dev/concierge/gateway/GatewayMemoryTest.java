@@ -92,6 +92,26 @@ class GatewayMemoryTest {
   }
 
   @Test
+  void aMemorysContextFindsItWithoutBecomingItsTextAndBadContextIsRefused() {
+    try (MultiServerMCPClient erin = session("erin")) {
+      String id = erin.callTool("memory__remember", Map.of("text", "Erin: count me in",
+          "context", "Frank: pottery class on Saturday, who is coming?")).structuredContent().path("id").asText();
+      String recalled = erin.callTool("memory__recall", Map.of("query", "pottery")).text();
+      assertThat(recalled).contains("count me in").doesNotContain("Saturday");
+      assertThat(erin.readResource("gw", "memory://memories/" + id, dev.concierge.client.CallContext.EMPTY)
+          .contents().get(0).text()).contains("\"context\"").contains("pottery class");
+
+      Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> erin.callTool("memory__remember",
+          Map.of("text", "Erin likes jazz", "context", 42)));
+      assertThat(refused).isInstanceOf(dev.concierge.client.McpClientException.class)
+          .hasMessageContaining("context must be a string");
+      assertThat(((dev.concierge.client.McpClientException) refused).code()).isEqualTo(-32602);
+      assertThat(erin.callTool("memory__recall", Map.of("query", "jazz")).text())
+          .isEqualTo("Nothing relevant is remembered.");
+    }
+  }
+
+  @Test
   void noUserSeesAnothersMemories() {
     String id;
     try (MultiServerMCPClient carol = session("carol")) {
