@@ -63,18 +63,14 @@ final class MemoryJsonl {
     if (metadata != null && !metadata.isObject()) {
       throw new IllegalArgumentException("\"metadata\" must be an object");
     }
-    JsonNode context = node.get("context");
-    if (context != null && !context.isNull() && !context.isTextual()) {
-      throw new IllegalArgumentException("\"context\" must be a string");
-    }
+    String context = Json.optionalText(node, "context");
     JsonNode prov = node.path("provenance");
     String created = Json.text(node, "created_at");
     String expires = Json.text(node, "expires_at");
     return new NewMemory(Json.text(node, "text"), Json.text(node, "scope"), Json.text(node, "kind"),
         (ObjectNode) metadata, new Provenance(Json.text(prov, "server"), Json.text(prov, "tool"),
         Json.text(prov, "session"), Json.text(prov, "client")),
-        created == null ? null : Instant.parse(created), expires == null ? null : Instant.parse(expires),
-        Json.text(node, "context"));
+        created == null ? null : Instant.parse(created), expires == null ? null : Instant.parse(expires), context);
   }
 
   private static void putIfPresent(ObjectNode node, String field, String value) {

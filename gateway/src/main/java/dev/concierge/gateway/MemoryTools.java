@@ -122,13 +122,9 @@ final class MemoryTools {
     try {
       return switch (tool) {
         case "remember" -> {
-          JsonNode context = args.path("context");
-          if (!context.isMissingNode() && !context.isNull() && !context.isTextual()) {
-            throw new IllegalArgumentException("context must be a string");
-          }
           Memory m = store.remember(owner, new NewMemory(Json.text(args, "text"), null, Json.text(args, "kind"),
               Json.obj(args, "metadata"), new Provenance(SERVER, "remember", exchange.sessionId(),
-              exchange.client().name()), null, null).withContext(Json.text(args, "context")));
+              exchange.client().name()), null, null).withContext(Json.optionalText(args, "context")));
           yield result("Remembered (" + m.id() + ").", Json.object().put("id", m.id()));
         }
         case "recall" -> {

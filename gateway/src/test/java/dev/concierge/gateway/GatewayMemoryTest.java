@@ -104,7 +104,7 @@ class GatewayMemoryTest {
       Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> erin.callTool("memory__remember",
           Map.of("text", "Erin likes jazz", "context", 42)));
       assertThat(refused).isInstanceOf(dev.concierge.client.McpClientException.class)
-          .hasMessageContaining("context must be a string");
+          .hasMessageContaining("\"context\" must be a string");
       assertThat(((dev.concierge.client.McpClientException) refused).code()).isEqualTo(-32602);
       assertThat(erin.callTool("memory__recall", Map.of("query", "jazz")).text())
           .isEqualTo("Nothing relevant is remembered.");

@@ -104,6 +104,22 @@ public final class Json {
     return value != null && value.isTextual() ? value.asText() : null;
   }
 
+  /**
+   * The text of an optional string field, or {@code null} when absent or JSON {@code null}.
+   *
+   * @throws IllegalArgumentException when it is there and not a string: bad input, not a field to ignore
+   */
+  public static String optionalText(JsonNode node, String field) {
+    JsonNode value = node == null ? null : node.get(field);
+    if (value == null || value.isNull()) {
+      return null;
+    }
+    if (!value.isTextual()) {
+      throw new IllegalArgumentException("\"" + field + "\" must be a string");
+    }
+    return value.asText();
+  }
+
   /** The object field, or {@code null} when absent or not an object. */
   public static ObjectNode obj(JsonNode node, String field) {
     JsonNode value = node == null ? null : node.get(field);
