@@ -488,18 +488,14 @@ public final class EmbeddedStore implements MemoryStore {
    */
   private void rewriteHolding(List<String> ids) throws IOException {
     synchronized (eraseLock) { // one rewrite at a time: the policy's targets are one removal's
-      if (closing) {
-        throw new IOException("the store is closing; its next start finishes the rewrite");
-      }
+      stopIfClosing();
       erasing.run();
       Set<String> before = Set.of();
       for (Set<String> holding; !(holding = segmentsHolding(ids)).isEmpty(); before = holding) {
         if (holding.equals(before)) {
           // Nothing rewritten last round: the segments are being merged with others, and that merge's result will
           // hold the deleted copies (Lucene carries deletions made during a merge into its result). Wait for it.
-          if (closing) {
-            throw new IOException("the store is closing; its next start finishes the rewrite");
-          }
+          stopIfClosing();
           sleep(50);
         }
         merges.target(holding);
@@ -509,9 +505,21 @@ public final class EmbeddedStore implements MemoryStore {
           merges.target(null);
         }
       }
-      commit(); // reopens the searcher too: files an open reader still uses cannot be deleted
-      writer.deleteUnusedFiles();
+      dropRewrittenFiles();
     }
+  }
+
+  /** A rewrite stops when the store closes (it would close the writer under it); the next start finishes it. */
+  private void stopIfClosing() throws IOException {
+    if (closing) {
+      throw new IOException("the store is closing; its next start finishes the rewrite");
+    }
+  }
+
+  /** Ends a rewrite: the files of the segments it replaced go. */
+  private void dropRewrittenFiles() throws IOException {
+    commit(); // reopens the searcher too: files an open reader still uses cannot be deleted
+    writer.deleteUnusedFiles();
   }
 
   /** Names of the segments, as the writer has them now, that hold a deleted document whose id is among {@code ids}. */
@@ -563,17 +571,14 @@ public final class EmbeddedStore implements MemoryStore {
    */
   private void rewriteDeleted() throws IOException {
     synchronized (eraseLock) { // one rewrite at a time: a second would redo the first's work
-      if (closing) {
-        throw new IOException("the store is closing; its next start finishes the rewrite");
-      }
+      stopIfClosing();
       erasing.run();
       // A merge that was already running when the deletes came carries them into its result as deleted documents:
       // merge again until no segment holds one.
       for (int round = 0; round < 10 && writer.hasDeletions(); round++) {
         writer.forceMergeDeletes(true);
       }
-      commit(); // reopens the searcher too: files an open reader still uses cannot be deleted
-      writer.deleteUnusedFiles();
+      dropRewrittenFiles();
     }
   }
 
