@@ -306,21 +306,24 @@ final class HttpExchanges {
 
   /** A short description of why an exchange failed, without the cause's stack or any header. */
   static String reason(Throwable error) {
-    Throwable cause = error;
-    while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-      cause = cause.getCause();
-    }
+    Throwable cause = unwrap(error);
     String message = cause.getMessage();
     return cause.getClass().getSimpleName() + (message == null || message.isBlank() ? "" : ": " + message);
   }
 
   /** {@code error} as the I/O failure of a body: itself when it is one (unwrapped), else wrapped with its reason. */
   static IOException asIo(Throwable error) {
+    Throwable cause = unwrap(error);
+    return cause instanceof IOException io ? io : new IOException(reason(cause), cause);
+  }
+
+  /** What failed, out of the wrappers futures put around it. */
+  private static Throwable unwrap(Throwable error) {
     Throwable cause = error;
     while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
       cause = cause.getCause();
     }
-    return cause instanceof IOException io ? io : new IOException(reason(cause), cause);
+    return cause;
   }
 
   /**

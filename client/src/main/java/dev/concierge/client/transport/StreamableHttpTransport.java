@@ -155,8 +155,9 @@ public final class StreamableHttpTransport implements McpTransport {
       return CompletableFuture.failedFuture(closedError());
     }
     // The body handler routes by status and type as the headers arrive, and reads the body as the client pushes it,
-    // on the client's own threads: no blocking read between the socket and the listener; the body's own completion
-    // routes the answer (see subscriber). The request goes out with the blocking send(): on the calling thread when
+    // on the client's own threads: no blocking read between the socket and the listener. A JSON body's completion
+    // routes the exchange (see collect), a stream's is routed from its send with what its reader kept (see
+    // StreamBody), and so is every exchange sent inline. The request goes out with the blocking send(): on the calling thread when
     // it is going to wait for the answer anyway (SendOptions.callerWaits), else on a thread of ours that then just
     // waits. Not sendAsync: it completes its future through CompletableFuture's default executor, which on a machine
     // with fewer than three cores starts a new thread for every response (with the contention that threads coming
@@ -513,7 +514,7 @@ public final class StreamableHttpTransport implements McpTransport {
       try {
         http.complete(client.send(request, handler));
       } catch (InterruptedException e) {
-        if (interruptedByStopped() || !inline) {
+        if (interruptIsOurs() || !inline) {
           http.completeExceptionally(e); // stopped or cut short by us: routed as such (cancelled http: no change)
         } else {
           // The caller was interrupted: the client has aborted the request. The exchange stays unrouted (so its
@@ -534,7 +535,7 @@ public final class StreamableHttpTransport implements McpTransport {
       }
     }
 
-    private synchronized boolean interruptedByStopped() {
+    private synchronized boolean interruptIsOurs() {
       return interruptedByStop || isStopped();
     }
 
@@ -576,7 +577,7 @@ public final class StreamableHttpTransport implements McpTransport {
     final int status;
     private final SseMessagePump.Cursor cursor = new SseMessagePump.Cursor();
     private final SseMessagePump.Feed feed;
-    private final AtomicReference<Routed> finished = new AtomicReference<>();
+    private Routed finished; // guarded by this
     private final Runnable release = this::releaseAfterHold;
     private long drained;
     private volatile boolean ended; // the body ended: its connection may serve another exchange, never cut it then
@@ -656,13 +657,13 @@ public final class StreamableHttpTransport implements McpTransport {
     /** What the stream said, its end included; the first call decides ({@code failure}: what broke it, or null). */
     Routed finish(IOException failure) {
       answerHold.cancel(release);
-      Routed done = finished.get();
-      if (done == null) {
-        feed.release();
-        Routed made = new Routed(Kind.STREAM, null, feed.finish(failure), cursor);
-        done = finished.compareAndSet(null, made) ? made : finished.get();
+      feed.release(); // a held answer goes once; outside the monitor, as it runs the session's callbacks
+      synchronized (this) {
+        if (finished == null) {
+          finished = new Routed(Kind.STREAM, null, feed.finish(failure), cursor);
+        }
+        return finished;
       }
-      return done;
     }
   }
 }
