@@ -59,7 +59,7 @@ public final class MultiServerMCPClient implements AutoCloseable {
     AtomicInteger threads = new AtomicInteger();
     this.executor = Executors.newCachedThreadPool(r -> daemon(r, "concierge-worker-" + threads.incrementAndGet()));
     ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> daemon(r, "concierge-timer"));
-    timer.setRemoveOnCancelPolicy(true); // every request schedules a timeout that its answer cancels
+    timer.setRemoveOnCancelPolicy(true); // a timeout sweep is cancelled when an earlier deadline comes in
     this.scheduler = timer;
     TransportFactory transports = b.transports != null ? b.transports : new dev.concierge.client.internal.Transports();
     ClientEnvironment env = new ClientEnvironment(b.clientInfo, b.sampling, b.elicitation, b.roots, b.progress, b.log,

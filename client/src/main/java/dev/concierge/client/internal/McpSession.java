@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -57,7 +56,7 @@ public final class McpSession implements TransportListener {
 
   private final String server;
   private final McpTransport transport;
-  private final ScheduledExecutorService scheduler;
+  private final Deadlines deadlines;
   private final Inbound inbound;
   private final LongSupplier clock;
   private final AtomicLong nextId = new AtomicLong(1);
@@ -71,7 +70,7 @@ public final class McpSession implements TransportListener {
       LongSupplier nanoClock) {
     this.server = server;
     this.transport = transport;
-    this.scheduler = scheduler;
+    this.deadlines = new Deadlines(scheduler, nanoClock);
     this.inbound = inbound;
     this.clock = nanoClock;
   }
@@ -339,7 +338,7 @@ public final class McpSession implements TransportListener {
     final RequestOptions options;
     final long startNanos;
     final CompletableFuture<JsonNode> future = new CompletableFuture<>();
-    private ScheduledFuture<?> timer;
+    private Deadlines.Key deadline;
 
     Pending(RequestId id, String method, RequestOptions options, long startNanos) {
       this.id = id;
@@ -358,15 +357,15 @@ public final class McpSession implements TransportListener {
         long left = options.hardCap().toNanos() - (clock.getAsLong() - startNanos);
         delay = Math.min(delay, Math.max(0, left));
       }
-      if (timer != null) {
-        timer.cancel(false);
+      if (deadline != null) {
+        deadlines.remove(deadline);
       }
-      timer = scheduler.schedule(this::expire, delay, TimeUnit.NANOSECONDS);
+      deadline = deadlines.add(delay, this::expire);
     }
 
     synchronized void cancelTimer() {
-      if (timer != null) {
-        timer.cancel(false);
+      if (deadline != null) {
+        deadlines.remove(deadline);
       }
     }
 

@@ -18,6 +18,11 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
     return now;
   }
 
+  /** How many tasks wait to run (not cancelled). */
+  synchronized long waiting() {
+    return tasks.stream().filter(t -> !t.cancelled).count();
+  }
+
   /** Moves the clock forward and runs every task that has come due, in due order. */
   void advance(long amount, TimeUnit unit) {
     long target;
