@@ -66,12 +66,14 @@ class StdioTransportTest {
     assertThat(listener.malformed).isEmpty();
   }
 
-  @Test
-  void concurrentSendsFromEightThreadsArriveAsWholeLines() throws Exception {
+  @ParameterizedTest(name = "lines of {0} bytes, callers waiting: {1}")
+  @CsvSource({"4096, false", "1000, true"}) // waiting callers may write on their own thread while the pipe has room
+  void concurrentSendsFromEightThreadsArriveAsWholeLines(int padBytes, boolean callerWaits) throws Exception {
     StdioTransport transport = start(b -> b);
     int threads = 8;
     int perThread = 50;
-    String padding = "p".repeat(4096); // long lines, so interleaved writes would tear them
+    String padding = "p".repeat(padBytes); // long lines, so interleaved writes would tear them
+    SendOptions options = new SendOptions(null, Map.of(), callerWaits);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     CountDownLatch go = new CountDownLatch(1);
     List<CompletableFuture<Void>> sends = new ArrayList<>();
@@ -83,7 +85,7 @@ class StdioTransportTest {
           go.await();
           List<CompletableFuture<Void>> mine = new ArrayList<>();
           for (int id = first; id < first + perThread; id++) {
-            mine.add(transport.send(request(id, "echo", Json.object().put("n", id).put("pad", padding)), SendOptions.NONE));
+            mine.add(transport.send(request(id, "echo", Json.object().put("n", id).put("pad", padding)), options));
           }
           return mine;
         }));
@@ -107,10 +109,12 @@ class StdioTransportTest {
     assertThat(listener.malformed).isEmpty();
   }
 
-  @Test
-  void sendNeverBlocksOnAServerThatDoesNotReadStdin() throws Exception {
+  @ParameterizedTest(name = "callers waiting: {0}")
+  @CsvSource({"false", "true"}) // a waiting caller writes itself only while the pipe surely has room
+  void sendNeverBlocksOnAServerThatDoesNotReadStdin(boolean callerWaits) throws Exception {
     StdioTransport transport = start(b -> b.shutdownGrace(Duration.ofMillis(300)), "--sleep");
     String padding = "p".repeat(100);
+    SendOptions options = new SendOptions(null, Map.of(), callerWaits);
     ExecutorService sender = Executors.newSingleThreadExecutor();
     List<CompletableFuture<Void>> sends;
     try {
@@ -118,7 +122,7 @@ class StdioTransportTest {
       sends = sender.submit(() -> {
         List<CompletableFuture<Void>> mine = new ArrayList<>();
         for (int id = 0; id < 20_000; id++) {
-          mine.add(transport.send(request(id, "echo", Json.object().put("pad", padding)), SendOptions.NONE));
+          mine.add(transport.send(request(id, "echo", Json.object().put("pad", padding)), options));
         }
         return mine;
       }).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
