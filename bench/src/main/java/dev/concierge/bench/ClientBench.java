@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Echo-call benchmark of Concierge against other MCP clients, all talking to {@code server-everything} in one run:
- * stdio (Concierge, official Java SDK, LangChain4j, TypeScript SDK) and Streamable HTTP (the same, plus a bare
- * {@code HttpClient} loop). Not a test: nothing here runs in the build.
+ * stdio (Concierge, official Java SDK, LangChain4j, TypeScript SDK, plus a bare loop on the pipes) and Streamable
+ * HTTP (the same, with a bare {@code HttpClient} loop). Not a test: nothing here runs in the build.
  *
  * <pre>
  * java -cp bench/target/concierge-bench.jar dev.concierge.bench.ClientBench [--calls N] [--concurrent-calls M]
@@ -73,6 +73,7 @@ public final class ClientBench {
         measure("stdio", sdk, () -> JavaSdkEcho.stdio(cmd));
         measure("stdio", l4j, () -> LangChain4jEcho.stdio(cmd));
         measureTs("stdio", tsName, null);
+        measure("stdio", Report.BARE_STDIO, () -> new BareStdioEcho(cmd));
       }
       if (options.only == null || options.only.equals("http")) {
         measureHttp(Report.OURS, ConciergeEcho::http);

@@ -10,6 +10,7 @@ final class Report {
   static final String JAVA_SDK_PREFIX = "Java SDK";
   static final String TS_PREFIX = "TS SDK";
   static final String BARE = "bare HttpClient";
+  static final String BARE_STDIO = "bare stdio pipes";
 
   private final List<Result> results;
   private final String way;
@@ -67,7 +68,26 @@ final class Report {
     target(md, "stdio: ≥ 2× the official Java SDK client", "stdio", JAVA_SDK_PREFIX, 2.0);
     target(md, "stdio: ≥ 1.0× the TypeScript SDK client", "stdio", TS_PREFIX, 1.0);
     target(md, "HTTP: ≥ 1.0× a bare HttpClient loop", "http", BARE, 1.0);
+    ceiling(md);
     return md.toString();
+  }
+
+  /**
+   * How far the server lets any client get past the Java SDK: the bare stdio loop's ratio to it, the most a client
+   * can reach against this server, beside which the 2x target is read.
+   */
+  private void ceiling(StringBuilder md) {
+    Optional<Result> bare = find("stdio", BARE_STDIO).filter(Result::ok);
+    Optional<Result> sdk = results.stream()
+        .filter(r -> r.transport().equals("stdio") && r.client().startsWith(JAVA_SDK_PREFIX) && r.ok()).findFirst();
+    if (bare.isPresent() && sdk.isPresent()) {
+      md.append("\nThe most any client got from this server over stdio, the ").append(BARE_STDIO)
+          .append(" floor client, was ")
+          .append(times(bare.get().sequential().callsPerSec() / sdk.get().sequential().callsPerSec()))
+          .append(" the Java SDK sequentially and ")
+          .append(times(bare.get().concurrent().callsPerSec() / sdk.get().concurrent().callsPerSec()))
+          .append(' ').append(way).append(".\n");
+    }
   }
 
   private void target(StringBuilder md, String label, String transport, String peerPrefix, double goal) {
