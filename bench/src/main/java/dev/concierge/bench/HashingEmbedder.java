@@ -15,10 +15,26 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class HashingEmbedder implements Embedder {
   private final int dimensions;
+  private final Embedder standsFor;
   private final Map<String, float[]> directions = new ConcurrentHashMap<>();
 
-  HashingEmbedder(int dimensions) {
-    this.dimensions = dimensions;
+  /**
+   * A stand-in for {@code model}: its vectors go under that model's name, so that the store it loaded opens with the
+   * real model for the timed calls, and recall fuses as with that model.
+   */
+  HashingEmbedder(Embedder model) {
+    this.dimensions = model.dimensions();
+    this.standsFor = model;
+  }
+
+  @Override
+  public String model() {
+    return standsFor.model();
+  }
+
+  @Override
+  public Fusion fusion() {
+    return standsFor.fusion();
   }
 
   @Override

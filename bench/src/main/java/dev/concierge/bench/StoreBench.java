@@ -5,7 +5,7 @@ import dev.concierge.context.Embedder;
 import dev.concierge.context.Filter;
 import dev.concierge.context.Hit;
 import dev.concierge.context.MemoryStore;
-import dev.concierge.context.MiniLmEmbedder;
+import dev.concierge.context.OnnxEmbedder;
 import dev.concierge.context.NewMemory;
 import dev.concierge.context.Owner;
 import dev.concierge.protocol.Json;
@@ -53,13 +53,13 @@ public final class StoreBench {
   private StoreBench(StoreOptions options, Embedder model) {
     this.options = options;
     this.model = model;
-    this.standIn = new HashingEmbedder(model.dimensions());
+    this.standIn = new HashingEmbedder(model);
   }
 
   public static void main(String[] args) throws Exception {
     StoreOptions options = StoreOptions.parse(args);
     long started = System.nanoTime();
-    Embedder model = new MiniLmEmbedder();
+    Embedder model = OnnxEmbedder.named(options.model);
     model.embed("load the model and its native runtime before anything is measured");
     long baselineHeap = ProcessFigures.heapAfterGc();
     StoreBench bench = new StoreBench(options, model);
@@ -67,7 +67,8 @@ public final class StoreBench {
     for (int size : options.sizes) {
       results.add(bench.measure(size));
     }
-    StoreReport report = new StoreReport(results, baselineHeap, options.k, options.store != null);
+    StoreReport report = new StoreReport(results, baselineHeap, options.k, options.store != null,
+        model.model());
     System.out.print(report.render(String.join(" ", args)));
     System.err.printf("store bench: done in %.1f min%n", (System.nanoTime() - started) / 60e9);
   }
@@ -77,7 +78,7 @@ public final class StoreBench {
     where.delete();
     int users = options.usersFor(size);
     Embedder loader = size <= options.realLoadMax ? model : standIn;
-    String loadedWith = loader == model ? "all-MiniLM-L6-v2" : "stand-in (hashing)";
+    String loadedWith = loader == model ? model.model() : "stand-in (hashing)";
     System.err.printf("store bench: %,d memories over %,d users at %s, loading with %s%n", size, users,
         where.location(), loadedWith);
     try {

@@ -9,7 +9,8 @@ final class StoreOptions {
   static final String USAGE = "usage: StoreBench [--sizes 10000,100000,1000000] [--queries 200] [--remembers 200]"
       + " [--warmup 500] [--remember-warmup 100] [--k 10] [--batch 1000] [--per-user 100] [--one-user-max 100000]"
       + " [--real-load-max 10000]"
-      + " [--import 1000] [--forgets 8] [--dir /tmp/concierge-store-bench | --store jdbc:postgresql:...] [--keep] [--context]";
+      + " [--import 1000] [--forgets 8] [--dir /tmp/concierge-store-bench | --store jdbc:postgresql:...] [--keep] [--context]"
+      + " [--embedding-model all-minilm-l6-v2|e5-small-v2]";
 
   /** Total memories of each store measured, in order. */
   List<Integer> sizes = List.of(10_000, 100_000, 1_000_000);
@@ -33,6 +34,8 @@ final class StoreOptions {
   int realLoadMax = 10_000;
   /** Lines of the timed {@code importJsonl}, embedded by the real model. */
   int importLines = 1000;
+  /** The built-in embedding model loaded and timed ({@code OnnxEmbedder.named}). */
+  String model = dev.concierge.context.OnnxEmbedder.MINI_LM;
   /** Timed forgets by id of random memories of random users (each rewrites the index files that held it); 0: none. */
   int forgets = 8;
   /** Parent of one fresh store directory per size. */
@@ -79,6 +82,7 @@ final class StoreOptions {
         case "--import" -> o.importLines = Options.positive(name, value);
         case "--forgets" -> o.forgets = value.equals("0") ? 0 : Options.positive(name, value);
         case "--dir" -> o.dir = Path.of(value);
+        case "--embedding-model" -> o.model = value;
         case "--store" -> {
           if (!value.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("--store takes a jdbc:postgresql: URL (use --dir for directories)");

@@ -19,8 +19,10 @@ final class StoreReport {
   private final long baselineHeap;
   private final int k;
   private final boolean database;
+  private final String model;
 
-  StoreReport(List<StoreResult> results, long baselineHeap, int k, boolean database) {
+  StoreReport(List<StoreResult> results, long baselineHeap, int k, boolean database, String model) {
+    this.model = model;
     this.results = results;
     this.baselineHeap = baselineHeap;
     this.k = k;
@@ -33,7 +35,7 @@ final class StoreReport {
         Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"),
         megabytes(Runtime.getRuntime().maxMemory()), LocalDate.now()));
     md.append("| memories | users × memories each | bulk load embedder | bulk load memories/s | close after load s"
-        + " | importJsonl memories/s (MiniLM) | data on disk MB | heap used MB | process RSS MB | load average 1/5/15"
+        + " | importJsonl memories/s (" + model + ") | data on disk MB | heap used MB | process RSS MB | load average 1/5/15"
         + " min |\n|---:|---|---|---:|---:|---:|---:|---:|---:|---|\n");
     for (StoreResult r : results) {
       md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %,.0f | %.1f | %,.0f | %s | %s | %s | %s |%n",
@@ -44,9 +46,9 @@ final class StoreReport {
     md.append(String.format(Locale.ROOT, "%nHeap with the model loaded and no store open: %s MB.%n%n",
         megabytes(baselineHeap)));
     md.append("Latency in ms, p50 / p95 (nearest rank), one call at a time; recall k = ").append(k)
-        .append(", query embedded by all-MiniLM-L6-v2 (not in lexical-only mode); remember embeds its text too:\n\n")
+        .append(", query embedded by " + model + " (not in lexical-only mode); remember embeds its text too:\n\n")
         .append("| memories | recall (hybrid) | recall (lexical only) | remember | recall right after a remember"
-            + " | MiniLM embed alone | recall p95 / mem0 search p95 (200 ms) |\n|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " | " + model + " embed alone | recall p95 / mem0 search p95 (200 ms) |\n|---:|---:|---:|---:|---:|---:|---:|\n");
     for (StoreResult r : results) {
       md.append(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %.3f× |%n", r.memories(),
           pair(r.recall()), pair(r.lexicalRecall()), pair(r.remember()), pair(r.recallAfterRemember()),

@@ -9,7 +9,6 @@ import dev.concierge.context.Hit;
 import dev.concierge.context.Memory;
 import dev.concierge.context.MemoryStore;
 import dev.concierge.context.MemoryStores;
-import dev.concierge.context.MiniLmEmbedder;
 import dev.concierge.context.NewMemory;
 import dev.concierge.context.Owner;
 import dev.concierge.context.Provenance;
@@ -62,9 +61,12 @@ final class MemoryCommand implements Runnable {
     @Option(names = "--lexical", description = "Recall by words only (no embedding model).")
     boolean lexical;
 
+    @Mixin
+    EmbeddingModelOption model;
+
     MemoryStore open() throws Exception {
       String location = StoreDir.isDatabase(store) ? store : StoreDir.resolve(store).toString();
-      return MemoryStores.open(location, lexical ? null : new MiniLmEmbedder(), null);
+      return MemoryStores.open(location, model.embedder(lexical), null);
     }
 
     Owner owner() {

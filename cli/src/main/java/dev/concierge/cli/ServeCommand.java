@@ -50,6 +50,9 @@ final class ServeCommand implements Callable<Integer> {
       + "configured context injection, stored in --store; lexical: the same without the embedding model; off.")
   String memory;
 
+  @picocli.CommandLine.Mixin
+  EmbeddingModelOption model;
+
   @Option(names = "--token", paramLabel = "T", description = "The local token (default: $CONCIERGE_TOKEN, else one "
       + "generated on first start and kept in the store).")
   String token;
@@ -66,7 +69,7 @@ final class ServeCommand implements Callable<Integer> {
       if (authenticator instanceof JwtAuthenticator) {
         builder.authorizationServers(java.util.List.of(JwtSettings.fromJson(gatewayConfig.jwt()).issuer()));
       }
-      MemoryStore memories = StoreDir.memories(store, memory);
+      MemoryStore memories = StoreDir.memories(store, memory, model);
       try (memories; Gateway gateway = builder.memory(memories).state(state).start()) {
         for (ServerStatus s : gateway.servers()) {
           err.println(s.error() == null ? "server '" + s.name() + "': " + s.toolCount() + " tools"

@@ -28,12 +28,15 @@ final class StdioCommand implements Callable<Integer> {
       + "server.")
   String memory;
 
+  @picocli.CommandLine.Mixin
+  EmbeddingModelOption model;
+
   @Override
   public Integer call() throws Exception {
     OutputStream protocolOut = new FileOutputStream(FileDescriptor.out);
     System.setOut(new PrintStream(new FileOutputStream(FileDescriptor.err), true));
     GatewayConfig gatewayConfig = GatewayConfig.read(config);
-    dev.concierge.context.MemoryStore memories = StoreDir.memories(store, memory);
+    dev.concierge.context.MemoryStore memories = StoreDir.memories(store, memory, model);
     dev.concierge.context.StateStore state = StoreDir.state(store);
     try (state; memories; Gateway gateway = Gateway.builder(gatewayConfig).stdioOnly().memory(memories).state(state)
         .start()) {

@@ -3,7 +3,6 @@ package dev.concierge.cli;
 import dev.concierge.context.MemoryMigration;
 import dev.concierge.context.MemoryStore;
 import dev.concierge.context.MemoryStores;
-import dev.concierge.context.MiniLmEmbedder;
 import dev.concierge.context.PostgresStore;
 import dev.concierge.context.StateStore;
 import dev.concierge.gateway.auth.FileKeyStore;
@@ -42,11 +41,14 @@ final class StoreCommand implements Runnable {
     @Option(names = "--lexical", description = "Do not embed the text (a target that recalls by words only).")
     boolean lexical;
 
+    @picocli.CommandLine.Mixin
+    EmbeddingModelOption model;
+
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       try (MemoryStore source = MemoryStores.open(from, null, null);
-          MemoryStore target = MemoryStores.open(to, lexical ? null : new MiniLmEmbedder(), null)) {
+          MemoryStore target = MemoryStores.open(to, model.embedder(lexical), null)) {
         MemoryMigration.Report report = MemoryMigration.run(source, target, line -> {
           out.println(line);
           out.flush();

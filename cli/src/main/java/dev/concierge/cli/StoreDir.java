@@ -3,7 +3,6 @@ package dev.concierge.cli;
 import dev.concierge.context.LocalStateStore;
 import dev.concierge.context.MemoryStore;
 import dev.concierge.context.MemoryStores;
-import dev.concierge.context.MiniLmEmbedder;
 import dev.concierge.context.PostgresStateStore;
 import dev.concierge.context.StateStore;
 import dev.concierge.gateway.auth.Secrets;
@@ -22,11 +21,11 @@ final class StoreDir {
     return store != null && MemoryStores.isDatabase(store);
   }
 
-  /** The memory store for {@code --memory on|lexical|off} ({@code null} for off). */
-  static MemoryStore memories(String store, String mode) throws IOException {
+  /** The memory store for {@code --memory on|lexical|off} ({@code null} for off) and the embedding model. */
+  static MemoryStore memories(String store, String mode, EmbeddingModelOption model) throws IOException {
     String location = isDatabase(store) ? store : resolve(store).toString();
     return switch (mode) {
-      case "on" -> MemoryStores.open(location, new MiniLmEmbedder(), null);
+      case "on" -> MemoryStores.open(location, model.embedder(false), null);
       case "lexical" -> MemoryStores.open(location, null, null);
       case "off" -> null;
       default -> throw new IllegalArgumentException("--memory must be on, lexical or off, not '" + mode + "'");

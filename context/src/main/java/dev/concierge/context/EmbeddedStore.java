@@ -68,12 +68,8 @@ public final class EmbeddedStore implements MemoryStore {
    */
   static final int SCHEMA_VERSION = 2;
   private static final String SCHEMA_FILE = "SCHEMA";
-  /**
-   * How much more the lexical ranking counts than the semantic one in the fusion. Measured on LoCoMo (docs/
-   * BENCHMARKS.md): with MiniLM, exact words (names, places, objects) decide most questions and the embedding is best
-   * as a tie-breaker — R@10 68.7 at 1:1, 73.9 at 2:1, 76.2 at 3:1, 77.7 at 5:1 (R@25 peaks at 2–3:1).
-   */
-  public static final double DEFAULT_LEXICAL_WEIGHT = 3.0;
+  /** The model that made the store's vectors (see {@link #checkModel}). */
+  private static final String MODEL_FILE = "EMBEDDING";
 
   private final Embedder embedder;
   private final Clock clock;
@@ -106,31 +102,32 @@ public final class EmbeddedStore implements MemoryStore {
   private final java.util.concurrent.ScheduledExecutorService committer;
   /** How long acknowledged writes may live in the log only (replayed after a crash) before an index commit. */
   private static final long COMMIT_EVERY_MILLIS = 1000;
-  private final double lexicalWeight;
+  private final Embedder.Fusion fusion;
 
   /** Opens (or creates) the store in {@code dir}; {@code embedder} {@code null} means lexical recall only. */
   public static EmbeddedStore open(Path dir, Embedder embedder) throws IOException {
-    return new EmbeddedStore(dir, embedder, Clock.systemUTC(), DEFAULT_LEXICAL_WEIGHT);
+    return new EmbeddedStore(dir, embedder, Clock.systemUTC(), null);
   }
 
-  /** As {@link #open(Path, Embedder)}, with the lexical ranking weighted {@code lexicalWeight} : 1 in the fusion. */
+  /**
+   * As {@link #open(Path, Embedder)}, with the lexical ranking weighted {@code lexicalWeight} in the fusion instead
+   * of the model's own weight ({@link Embedder#fusion}).
+   */
   public static EmbeddedStore open(Path dir, Embedder embedder, double lexicalWeight) throws IOException {
-    if (!(lexicalWeight > 0)) {
-      throw new IllegalArgumentException("the lexical weight must be positive");
-    }
     return new EmbeddedStore(dir, embedder, Clock.systemUTC(), lexicalWeight);
   }
 
   EmbeddedStore(Path dir, Embedder embedder, Clock clock) throws IOException {
-    this(dir, embedder, clock, DEFAULT_LEXICAL_WEIGHT);
+    this(dir, embedder, clock, null);
   }
 
-  private EmbeddedStore(Path dir, Embedder embedder, Clock clock, double lexicalWeight) throws IOException {
-    this.lexicalWeight = lexicalWeight;
+  private EmbeddedStore(Path dir, Embedder embedder, Clock clock, Double lexicalWeight) throws IOException {
+    this.fusion = EmbeddingModels.fusion(embedder, lexicalWeight);
     this.embedder = embedder;
     this.clock = clock;
     Files.createDirectories(dir);
     checkSchema(dir.resolve(SCHEMA_FILE));
+    checkModel(dir, embedder);
     // Segments flushed for searching (not yet committed) stay in memory up to a bound instead of becoming files at
     // once; the commit writes and syncs them.
     this.erasePending = dir.resolve("erase-pending");
@@ -284,6 +281,42 @@ public final class EmbeddedStore implements MemoryStore {
     }
   }
 
+  /**
+   * Vectors of two models do not compare: the name of the model that made a store's vectors is kept in
+   * {@value #MODEL_FILE}, written by the first open with a model, and a store is never opened with another (a
+   * lexical-only open neither reads nor writes vectors). A directory from before the file holds all-MiniLM-L6-v2
+   * vectors, if any: the only model there was.
+   */
+  private static void checkModel(Path dir, Embedder embedder) throws IOException {
+    if (embedder == null) {
+      return;
+    }
+    Path file = dir.resolve(MODEL_FILE);
+    String recorded = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip()
+        : hasVectors(dir.resolve("memories")) ? OnnxEmbedder.MINI_LM : null;
+    if (recorded != null && !recorded.equals(embedder.model())) {
+      throw new IOException(EmbeddingModels.mismatch("the store at " + dir, recorded, embedder));
+    }
+    if (!Files.exists(file)) {
+      Files.writeString(file, embedder.model(), StandardCharsets.UTF_8);
+    }
+  }
+
+  private static boolean hasVectors(Path index) throws IOException {
+    if (!Files.isDirectory(index)) {
+      return false;
+    }
+    try (org.apache.lucene.store.Directory d = FSDirectory.open(index)) {
+      if (!DirectoryReader.indexExists(d)) {
+        return false;
+      }
+      try (DirectoryReader reader = DirectoryReader.open(d)) {
+        return reader.leaves().stream()
+            .anyMatch(leaf -> leaf.reader().getFieldInfos().fieldInfo(MemoryDocuments.VECTOR) != null);
+      }
+    }
+  }
+
   @Override
   public List<Memory> rememberAll(Owner owner, List<NewMemory> memories) throws IOException {
     memories.forEach(NewMemory::validate);
@@ -311,21 +344,21 @@ public final class EmbeddedStore implements MemoryStore {
     int depth = Math.max(50, 4 * k);
     IndexSearcher searcher = fresh();
     try {
-      RankFusion<Integer> fused = new RankFusion<>();
+      RankFusion<Integer> fused = new RankFusion<>(fusion.k());
       Query lexical = lexicalQuery(query, scope);
       if (lexical != null) {
-        fused.add(docs(searcher.search(lexical, depth)), lexicalWeight);
+        fused.add(docs(searcher.search(lexical, depth)), fusion.lexical());
       }
       if (embedder != null) {
-        float[] vector = embedder.embed(query);
+        float[] vector = embedder.embedQuery(query);
         fused.add(docs(searcher.search(new KnnFloatVectorQuery(MemoryDocuments.VECTOR, vector, depth, scope),
-            depth)), 1.0);
+            depth)), fusion.vector());
         // Memories with context rank by their text alone too: the context makes a memory findable by questions
         // about what surrounded it, and blurs the embedding of what it says (docs/BENCHMARKS.md, "Context store").
         // Only they have this vector; without any, the search is skipped (it would still build its pre-filter).
         if (hasField(searcher, MemoryDocuments.TEXT_VECTOR)) {
           fused.add(docs(searcher.search(new KnnFloatVectorQuery(MemoryDocuments.TEXT_VECTOR, vector, depth, scope),
-              depth)), 1.0);
+              depth)), fusion.textVector());
         }
       }
       List<Hit> hits = new ArrayList<>();

@@ -11,10 +11,16 @@ public final class MemoryStores {
     return location.startsWith("jdbc:postgresql:");
   }
 
-  /** {@code embedder} {@code null} means lexical recall only; {@code lexicalWeight} {@code null}, the default. */
+  /**
+   * {@code embedder} {@code null} means lexical recall only; {@code lexicalWeight} {@code null}, the model's own
+   * weight ({@link Embedder#fusion}).
+   */
   public static MemoryStore open(String location, Embedder embedder, Double lexicalWeight) throws IOException {
-    double weight = lexicalWeight == null ? EmbeddedStore.DEFAULT_LEXICAL_WEIGHT : lexicalWeight;
-    return isDatabase(location) ? PostgresStore.open(location, embedder, weight)
-        : EmbeddedStore.open(Path.of(location), embedder, weight);
+    if (isDatabase(location)) {
+      return lexicalWeight == null ? PostgresStore.open(location, embedder)
+          : PostgresStore.open(location, embedder, lexicalWeight);
+    }
+    return lexicalWeight == null ? EmbeddedStore.open(Path.of(location), embedder)
+        : EmbeddedStore.open(Path.of(location), embedder, lexicalWeight);
   }
 }

@@ -18,7 +18,7 @@ import javax.sql.DataSource;
 final class PostgresSchema {
   /** The migrations this code knows, oldest first; the last one is the schema it reads and writes. */
   private static final List<String> MIGRATIONS = List.of("postgres-v1.sql", "postgres-v2.sql", "postgres-v3.sql",
-      "postgres-v4.sql");
+      "postgres-v4.sql", "postgres-v5.sql");
   /** An arbitrary constant naming Concierge's migration lock among the database's advisory locks. */
   private static final long LOCK = 0x436f6e6369657267L;
 

@@ -39,7 +39,7 @@ public final class PostgresStore implements MemoryStore {
   private final PostgresDatabase db;
   private final Embedder embedder;
   private final Clock clock;
-  private final double lexicalWeight;
+  private final Embedder.Fusion fusion;
   private final int cachedEntries;
   /** Owners' in-memory indexes, least recently used first. */
   private final LinkedHashMap<String, OwnerIndex> indexes = new LinkedHashMap<>(16, 0.75f, true);
@@ -49,23 +49,57 @@ public final class PostgresStore implements MemoryStore {
    * migrating its tables; {@code embedder} {@code null} means lexical recall only.
    */
   public static PostgresStore open(String jdbcUrl, Embedder embedder) throws IOException {
-    return new PostgresStore(jdbcUrl, embedder, Clock.systemUTC(), EmbeddedStore.DEFAULT_LEXICAL_WEIGHT);
+    return new PostgresStore(jdbcUrl, embedder, Clock.systemUTC(), null);
   }
 
-  /** As {@link #open(String, Embedder)}, with the lexical ranking weighted {@code lexicalWeight} : 1. */
+  /**
+   * As {@link #open(String, Embedder)}, with the lexical ranking weighted {@code lexicalWeight} in the fusion instead
+   * of the model's own weight ({@link Embedder#fusion}).
+   */
   public static PostgresStore open(String jdbcUrl, Embedder embedder, double lexicalWeight) throws IOException {
-    if (!(lexicalWeight > 0)) {
-      throw new IllegalArgumentException("the lexical weight must be positive");
-    }
     return new PostgresStore(jdbcUrl, embedder, Clock.systemUTC(), lexicalWeight);
   }
 
-  PostgresStore(String jdbcUrl, Embedder embedder, Clock clock, double lexicalWeight) throws IOException {
+  PostgresStore(String jdbcUrl, Embedder embedder, Clock clock, Double lexicalWeight) throws IOException {
     this.embedder = embedder;
     this.clock = clock;
-    this.lexicalWeight = lexicalWeight;
+    this.fusion = EmbeddingModels.fusion(embedder, lexicalWeight);
     this.cachedEntries = DEFAULT_CACHED_ENTRIES;
     this.db = new PostgresDatabase(jdbcUrl, "concierge-store", 8);
+    try {
+      checkModel();
+    } catch (IOException | RuntimeException e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  /**
+   * The model that made the vectors is recorded in {@code concierge_settings} by the first open with a model; a
+   * store is never opened with another (see postgres-v5.sql). Lexical-only opens neither read nor write vectors.
+   */
+  private void checkModel() throws IOException {
+    if (embedder == null) {
+      return;
+    }
+    String recorded = db.transaction(c -> {
+      try (PreparedStatement st = c.prepareStatement("INSERT INTO concierge_settings (name, value) SELECT "
+          + "'embedding_model', CASE WHEN EXISTS (SELECT 1 FROM concierge_memories WHERE embedding IS NOT NULL) "
+          + "THEN ? ELSE ? END ON CONFLICT (name) DO NOTHING")) {
+        st.setString(1, OnnxEmbedder.MINI_LM); // vectors from before the setting: the only model there was
+        st.setString(2, embedder.model());
+        st.executeUpdate();
+      }
+      try (PreparedStatement st = c.prepareStatement(
+          "SELECT value FROM concierge_settings WHERE name = 'embedding_model'");
+          ResultSet rs = st.executeQuery()) {
+        rs.next();
+        return rs.getString(1);
+      }
+    });
+    if (!recorded.equals(embedder.model())) {
+      throw new IOException(EmbeddingModels.mismatch("the database", recorded, embedder));
+    }
   }
 
   @Override
@@ -101,16 +135,16 @@ public final class PostgresStore implements MemoryStore {
     filter.validateRecall(query, k);
     int depth = Math.max(50, 4 * k);
     Instant now = clock.instant();
-    float[] semantic = embedder == null ? null : embedder.embed(query);
+    float[] semantic = embedder == null ? null : embedder.embedQuery(query);
     return db.work(c -> {
       OwnerIndex index = index(c, owner);
-      RankFusion<String> fused = new RankFusion<>();
-      fused.add(lexical(c, query, filter, now, depth, index), lexicalWeight);
+      RankFusion<String> fused = new RankFusion<>(fusion.k());
+      fused.add(lexical(c, query, filter, now, depth, index), fusion.lexical());
       if (semantic != null) {
         synchronized (index) {
-          fused.add(index.nearest(semantic, filter, now, depth), 1.0);
+          fused.add(index.nearest(semantic, filter, now, depth), fusion.vector());
           // memories with context by their text alone too, as in the embedded store (EmbeddedStore#recall)
-          fused.add(index.nearestByText(semantic, filter, now, depth), 1.0);
+          fused.add(index.nearestByText(semantic, filter, now, depth), fusion.textVector());
         }
       }
       List<Map.Entry<String, Double>> top = fused.top(k);

@@ -8,17 +8,21 @@ import java.util.Map;
 
 /**
  * Weighted reciprocal rank fusion of several rankings of the same items: an item's score is the sum over rankings
- * of {@code weight / (K + rank)}. Ranks, not raw scores, are fused, so BM25 and cosine need no common scale.
+ * of {@code weight / (k + rank)}. Ranks, not raw scores, are fused, so BM25 and cosine need no common scale.
  */
 final class RankFusion<T> {
-  /** The usual constant 60: damps the weight of the very first ranks. */
-  private static final int K = 60;
+  /** The rank constant (usually 60): damps the weight of the very first ranks. */
+  private final int k;
   private final Map<T, Double> scores = new LinkedHashMap<>();
+
+  RankFusion(int k) {
+    this.k = k;
+  }
 
   /** Adds one ranking, best first. */
   void add(List<T> ranking, double weight) {
     for (int rank = 0; rank < ranking.size(); rank++) {
-      scores.merge(ranking.get(rank), weight / (K + rank + 1), Double::sum);
+      scores.merge(ranking.get(rank), weight / (k + rank + 1), Double::sum);
     }
   }
 

@@ -28,6 +28,36 @@ class EmbeddedStoreTest extends MemoryStoreContract {
     return ((EmbeddedStore) store).indexContainsTerm(term);
   }
 
+  @Test
+  void aDirectoryFromBeforeTheModelWasRecordedHoldsMiniLmVectors() throws Exception {
+    store.remember(ALICE, NewMemory.of("Alice prefers a window seat on long flights"));
+    store.close();
+    java.nio.file.Files.delete(dir.resolve("EMBEDDING")); // as a store written before the file existed
+    Embedder e5 = OnnxEmbedder.named(OnnxEmbedder.E5_SMALL);
+    assertThatThrownBy(() -> open(clock, e5).close()).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("embedding model " + OnnxEmbedder.MINI_LM);
+    store = open(clock, embedder);
+    assertThat(java.nio.file.Files.readString(dir.resolve("EMBEDDING"))).isEqualTo(OnnxEmbedder.MINI_LM);
+  }
+
+  @Test
+  void e5EmbedsQueriesAndPassagesWithItsInstructionsAndFindsAParaphrase() throws Exception {
+    store.close();
+    Embedder e5 = OnnxEmbedder.named(OnnxEmbedder.E5_SMALL);
+    assertThat(e5.embedQuery("window seat")).isNotEqualTo(e5.embed("window seat"));
+    assertThat(e5.fusion()).isNotEqualTo(Embedder.Fusion.DEFAULT);
+    java.nio.file.Path other = dir.resolve("e5");
+    try (EmbeddedStore e5Store = EmbeddedStore.open(other, e5)) {
+      Memory seat = e5Store.remember(ALICE, NewMemory.of("Alice prefers a window seat on long flights"));
+      e5Store.remember(ALICE, NewMemory.of("The quarterly report is due on Friday"));
+      e5Store.remember(ALICE, NewMemory.of("Her cat is called Miso"));
+      assertThat(e5Store.recall(ALICE, "where does she like to sit on an airplane?", 1, Filter.NONE))
+          .extracting(h -> h.memory().id()).containsExactly(seat.id());
+    }
+    assertThat(java.nio.file.Files.readString(other.resolve("EMBEDDING"))).isEqualTo(OnnxEmbedder.E5_SMALL);
+    store = open(clock, embedder);
+  }
+
   /** Rewriting segments takes seconds in a large store: everyone else's writes and reads go on meanwhile. */
   @Test
   void othersWriteAndReadWhileAForgottenMemoryIsRewrittenOutOfTheFiles() throws Exception {

@@ -43,7 +43,7 @@ abstract class MemoryStoreContract {
 
   @BeforeAll
   static void model() {
-    embedder = new MiniLmEmbedder();
+    embedder = OnnxEmbedder.miniLm();
   }
 
   @BeforeEach
@@ -55,6 +55,38 @@ abstract class MemoryStoreContract {
   @AfterEach
   void stop() throws Exception {
     store.close();
+  }
+
+  @Test
+  void aStoreKeepsToTheModelThatMadeItsVectors() throws Exception {
+    Memory seat = store.remember(ALICE, NewMemory.of("Alice prefers a window seat on long flights"));
+    store.close();
+    Embedder other = new Embedder() { // the same vectors under another name: what counts is the name recorded
+      @Override
+      public int dimensions() {
+        return embedder.dimensions();
+      }
+
+      @Override
+      public float[] embed(String text) {
+        return embedder.embed(text);
+      }
+
+      @Override
+      public String model() {
+        return "another-model";
+      }
+    };
+    assertThatThrownBy(() -> open(clock, other).close()).isInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("embedding model " + OnnxEmbedder.MINI_LM).hasMessageContaining("another-model")
+        .hasMessageContaining("store migrate --embedding-model another-model");
+    try (MemoryStore lexical = open(clock, null)) { // words only: no vectors read or written
+      assertThat(lexical.recall(ALICE, "window seat", 1, Filter.NONE)).extracting(h -> h.memory().id())
+          .containsExactly(seat.id());
+    }
+    store = open(clock, embedder);
+    assertThat(store.recall(ALICE, "where does she like to sit on an airplane?", 1, Filter.NONE))
+        .extracting(h -> h.memory().id()).containsExactly(seat.id());
   }
 
   @Test

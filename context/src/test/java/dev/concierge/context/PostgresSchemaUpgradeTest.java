@@ -36,7 +36,7 @@ class PostgresSchemaUpgradeTest {
   @Test
   void aSchema3DatabaseWithMemoriesMigratesToSchema4AndItsMemoriesStayRecallable() throws Exception {
     String url = TestPostgres.freshDatabase();
-    Embedder embedder = new MiniLmEmbedder();
+    Embedder embedder = OnnxEmbedder.miniLm();
     Instant then = Instant.parse("2026-10-01T09:00:00Z");
     String berlin = "Alice lives in Berlin";
     String lisbon = "Alice lives in Lisbon near the harbour";
@@ -77,11 +77,16 @@ class PostgresSchemaUpgradeTest {
     }
 
     MemoryStoreContract.MutableClock clock = new MemoryStoreContract.MutableClock(then.plusSeconds(3600));
-    try (PostgresStore store = new PostgresStore(url, embedder, clock, EmbeddedStore.DEFAULT_LEXICAL_WEIGHT)) {
+    try (PostgresStore store = new PostgresStore(url, embedder, clock, null)) {
       try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
           ResultSet rs = st.executeQuery("SELECT array_agg(version ORDER BY version) FROM concierge_schema")) {
         rs.next();
-        assertThat((Integer[]) rs.getArray(1).getArray()).containsExactly(1, 2, 3, 4);
+        assertThat((Integer[]) rs.getArray(1).getArray()).containsExactly(1, 2, 3, 4, 5);
+      }
+      try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement();
+          ResultSet rs = st.executeQuery("SELECT value FROM concierge_settings WHERE name = 'embedding_model'")) {
+        assertThat(rs.next()).isTrue(); // schema 5: the vectors from before are all-MiniLM-L6-v2's
+        assertThat(rs.getString(1)).isEqualTo(OnnxEmbedder.MINI_LM);
       }
       Memory current = store.get(ALICE, a2).orElseThrow();
       assertThat(current.text()).isEqualTo(lisbon);
@@ -110,7 +115,7 @@ class PostgresSchemaUpgradeTest {
     // lexical only (no semantic ranking to find a memory whose tsv is empty): the old rows by a word of their text,
     // the new one by a word only in its context
     try (PostgresStore lexical = new PostgresStore(url, null, new MemoryStoreContract.MutableClock(
-        then.plusSeconds(3600)), EmbeddedStore.DEFAULT_LEXICAL_WEIGHT)) {
+        then.plusSeconds(3600)), null)) {
       assertThat(texts(lexical.recall(ALICE, "harbour", 5, Filter.NONE))).containsExactly(lisbon);
       assertThat(texts(lexical.recall(ALICE, "Miso", 5, Filter.NONE))).containsExactly(cat);
       assertThat(texts(lexical.recall(ALICE, "Berlin", 5, new Filter(null, null, null, null, null, null, true))))

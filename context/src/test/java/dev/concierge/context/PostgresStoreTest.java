@@ -27,7 +27,7 @@ class PostgresStoreTest extends MemoryStoreContract {
     if (url == null) {
       url = TestPostgres.freshDatabase();
     }
-    return new PostgresStore(url, embedder, clock, EmbeddedStore.DEFAULT_LEXICAL_WEIGHT);
+    return new PostgresStore(url, embedder, clock, null);
   }
 
   /**
