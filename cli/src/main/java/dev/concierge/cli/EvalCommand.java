@@ -1,6 +1,7 @@
 package dev.concierge.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.concierge.context.Embedder;
 import dev.concierge.context.Filter;
 import dev.concierge.context.Hit;
 import dev.concierge.context.MemoryStore;
@@ -104,8 +105,9 @@ final class EvalCommand implements Runnable {
       Map<String, Integer> counts = new TreeMap<>();
       long started = System.nanoTime();
       int turns = 0;
-      try (MemoryStore memories = MemoryStores.open(store != null ? store : temporary.toString(),
-          model.embedder(lexical), lexicalWeight)) {
+      String location = store != null ? store : temporary.toString();
+      Embedder embedder = model.embedder(lexical, location);
+      try (MemoryStore memories = MemoryStores.open(location, embedder, lexicalWeight)) {
         for (JsonNode sample : samples) {
           Owner owner = new Owner("locomo", sample.path("sample_id").asText());
           List<NewMemory> dialog = turns(sample.path("conversation"), window, after, dated, contextInText);
@@ -139,7 +141,7 @@ final class EvalCommand implements Runnable {
         }
       }
       out.printf(Locale.ROOT, "LoCoMo turn-level recall (%s%s; %d conversations, %d turns, %.0f s)%n%n",
-          lexical ? "BM25 only" : "BM25 + " + model.name + ", weighted reciprocal rank fusion",
+          embedder == null ? "BM25 only" : "BM25 + " + embedder.model() + ", weighted reciprocal rank fusion",
           contextInText ? "; context in the text" : "", samples.size(), turns,
           (System.nanoTime() - started) / 1e9);
       StringBuilder header = new StringBuilder("| category | questions |");

@@ -66,7 +66,7 @@ final class MemoryCommand implements Runnable {
 
     MemoryStore open() throws Exception {
       String location = StoreDir.isDatabase(store) ? store : StoreDir.resolve(store).toString();
-      return MemoryStores.open(location, model.embedder(lexical), null);
+      return MemoryStores.open(location, model.embedder(lexical, location), null);
     }
 
     Owner owner() {

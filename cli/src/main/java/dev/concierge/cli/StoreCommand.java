@@ -48,7 +48,7 @@ final class StoreCommand implements Runnable {
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
       try (MemoryStore source = MemoryStores.open(from, null, null);
-          MemoryStore target = MemoryStores.open(to, model.embedder(lexical), null)) {
+          MemoryStore target = MemoryStores.open(to, model.embedder(lexical, to), null)) {
         MemoryMigration.Report report = MemoryMigration.run(source, target, line -> {
           out.println(line);
           out.flush();

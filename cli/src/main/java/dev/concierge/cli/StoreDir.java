@@ -25,7 +25,7 @@ final class StoreDir {
   static MemoryStore memories(String store, String mode, EmbeddingModelOption model) throws IOException {
     String location = isDatabase(store) ? store : resolve(store).toString();
     return switch (mode) {
-      case "on" -> MemoryStores.open(location, model.embedder(false), null);
+      case "on" -> MemoryStores.open(location, model.embedder(false, location), null);
       case "lexical" -> MemoryStores.open(location, null, null);
       case "off" -> null;
       default -> throw new IllegalArgumentException("--memory must be on, lexical or off, not '" + mode + "'");

@@ -22,6 +22,23 @@ class MemoryCommandTest {
   }
 
   @Test
+  void aStoreMadeWithAModelIsUsedWithItWithoutSayingSoAndRefusesAnother(@TempDir Path dir) throws Exception {
+    String store = dir.toString();
+    assertThat(run("memory", "remember", "Alice prefers a window seat on long flights", "--store", store, "--user",
+        "alice", "--embedding-model", "e5-small-v2").exit()).isZero();
+    Run recall = run("memory", "recall", "where does she like to sit on a plane?", "--store", store, "--user", "alice");
+    assertThat(recall.exit()).isZero();
+    assertThat(Json.parse(recall.out()).get(0).path("text").asText()).contains("window seat");
+    Run other = run("memory", "recall", "seat", "--store", store, "--user", "alice", "--embedding-model",
+        "all-minilm-l6-v2");
+    assertThat(other.exit()).isNotZero();
+    assertThat(other.err()).contains("e5-small-v2").contains("store migrate").doesNotContain("\tat ");
+    Run unknown = run("memory", "recall", "seat", "--store", store, "--user", "alice", "--embedding-model", "gpt");
+    assertThat(unknown.exit()).isNotZero();
+    assertThat(unknown.err()).contains("unknown embedding model 'gpt'");
+  }
+
+  @Test
   void rememberRecallExportImportForget(@TempDir Path dir) throws Exception {
     String store = dir.toString();
     Run remembered = run("memory", "remember", "Alice takes her coffee black", "--store", store, "--user", "alice",

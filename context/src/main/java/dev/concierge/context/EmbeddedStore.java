@@ -69,7 +69,7 @@ public final class EmbeddedStore implements MemoryStore {
   static final int SCHEMA_VERSION = 2;
   private static final String SCHEMA_FILE = "SCHEMA";
   /** The model that made the store's vectors (see {@link #checkModel}). */
-  private static final String MODEL_FILE = "EMBEDDING";
+  static final String MODEL_FILE = "EMBEDDING";
 
   private final Embedder embedder;
   private final Clock clock;

@@ -1,11 +1,45 @@
 package dev.concierge.context;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
 
 /** Opens the store a location names: a {@code jdbc:postgresql:} URL, or else a directory for the embedded store. */
 public final class MemoryStores {
   private MemoryStores() {}
+
+  /**
+   * The name of the embedding model whose vectors the store at {@code location} holds, as it recorded it; empty when
+   * there is no store there yet or it has recorded none (a store from before the record holds all-MiniLM-L6-v2
+   * vectors, if any).
+   */
+  public static Optional<String> recordedModel(String location) throws IOException {
+    if (!isDatabase(location)) {
+      Path file = Path.of(location).resolve(EmbeddedStore.MODEL_FILE);
+      return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip())
+          : Optional.empty();
+    }
+    try (Connection c = DriverManager.getConnection(location);
+        Statement st = c.createStatement()) {
+      try (ResultSet tables = c.getMetaData().getTables(null, null, "concierge_settings", null)) {
+        if (!tables.next()) {
+          return Optional.empty();
+        }
+      }
+      try (ResultSet rs = st.executeQuery("SELECT value FROM concierge_settings WHERE name = 'embedding_model'")) {
+        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new IOException("cannot read the store's settings: " + e.getMessage(), e);
+    }
+  }
 
   public static boolean isDatabase(String location) {
     return location.startsWith("jdbc:postgresql:");
