@@ -35,4 +35,20 @@ class AnswerHoldTest {
     hold.hold(later::countDown); // the timer re-arms after going idle
     assertThat(later.await(10, TimeUnit.SECONDS)).isTrue();
   }
+
+  @Test
+  void aResponseHeldAfterSweepsThatFoundNothingIsStillReleased() throws Exception {
+    AnswerHold hold = new AnswerHold(TimeUnit.MILLISECONDS.toNanos(2));
+    for (int i = 0; i < 6; i++) { // answers whose bodies end at once: sweeps find nothing and come less often
+      Runnable ended = () -> {
+        throw new AssertionError("a cancelled hold ran");
+      };
+      hold.hold(ended);
+      hold.cancel(ended);
+      Thread.sleep(10);
+    }
+    CountDownLatch released = new CountDownLatch(1);
+    hold.hold(released::countDown); // a body that never ends
+    assertThat(released.await(10, TimeUnit.SECONDS)).isTrue(); // within 16 holds; 10 s is a hang guard
+  }
 }
