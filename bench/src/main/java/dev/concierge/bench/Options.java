@@ -11,7 +11,7 @@ final class Options {
   int calls = 2000;
   int concurrentCalls = -1;
   int threads = 8;
-  int warmup = 500;
+  int warmup = 3000;
   int rounds = 1;
   String only;
   /** Lower-case name fragments; a client runs when its name contains one. Empty: every client. */
