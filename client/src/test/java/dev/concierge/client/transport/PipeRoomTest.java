@@ -31,19 +31,35 @@ class PipeRoomTest {
   }
 
   @Test
-  void theAnswerToTheRequestWrittenLastProvesEverythingWasRead() {
+  void anAnswerProvesEverythingUpToItsRequestWasRead() {
     room.wrote(request(1), 1000);
     room.wrote(new JsonRpcNotification("notifications/progress", null), 1000);
     room.wrote(request(2), 2000);
     assertThat(room.fits(100)).isFalse();
 
-    room.read(answer(1)); // an older request: what came after it may still be in the pipe
+    room.read(answer(1)); // an earlier request: what came after it may still be in the pipe
+    assertThat(room.fits(1000)).isTrue(); // 3000 possibly unread
+    assertThat(room.fits(1097)).isFalse();
     room.read(new JsonRpcNotification("notifications/message", null));
     room.read(new JsonRpcRequest(RequestId.of(2), "ping", null)); // the server's own request with the same id
-    assertThat(room.fits(100)).isFalse();
+    assertThat(room.fits(1097)).isFalse();
 
     room.read(new JsonRpcResponse(RequestId.of(2), null, new JsonRpcError(-32601, "no", null))); // errors prove it too
     assertThat(room.fits(PipeRoom.SURE_CAPACITY)).isTrue();
+  }
+
+  @Test
+  void answersInAnyOrderAndRequestsNeverAnsweredLeaveNothingBehind() {
+    room.wrote(request(1), 1000); // never answered (timed out)
+    room.wrote(request(2), 1000);
+    room.wrote(request(3), 1000);
+    room.read(answer(3)); // proves 1 and 2 were read as well
+    assertThat(room.fits(PipeRoom.SURE_CAPACITY)).isTrue();
+    room.read(answer(2)); // late: proves nothing more
+    assertThat(room.fits(PipeRoom.SURE_CAPACITY)).isTrue();
+    room.wrote(request(4), 4000);
+    room.read(answer(1)); // its entry went with 3's answer: no going back
+    assertThat(room.fits(97)).isFalse();
   }
 
   @Test
