@@ -41,17 +41,7 @@ final class BareHttpEcho implements EchoClient {
     if (response.statusCode() != 200 || !body.contains("\"id\":" + id + "}") && !body.contains("\"id\":" + id + ",")) {
       throw new IOException("tools/call " + id + " answered " + response.statusCode() + ": " + body);
     }
-    EchoClient.check(message, text(body));
-  }
-
-  /** The first {@code "text":"..."} value; the echo server's answer has exactly one, without escapes. */
-  private static String text(String body) {
-    int start = body.indexOf("\"text\":\"");
-    if (start < 0) {
-      return null;
-    }
-    start += 8;
-    return body.substring(start, body.indexOf('"', start));
+    EchoClient.check(message, EchoClient.firstText(body));
   }
 
   private HttpResponse<String> post(String sessionId, String json) throws IOException, InterruptedException {

@@ -45,7 +45,7 @@ final class BareStdioEcho implements EchoClient {
     // Messages are "m<digits>", so no JSON escaping is needed.
     String answer = call(id, "{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{"
         + "\"name\":\"echo\",\"arguments\":{\"message\":\"" + message + "\"}}}");
-    EchoClient.check(message, text(answer));
+    EchoClient.check(message, EchoClient.firstText(answer));
   }
 
   private String call(long id, String request) throws IOException, InterruptedException {
@@ -111,16 +111,6 @@ final class BareStdioEcho implements EchoClient {
       end++;
     }
     return end > start ? Long.parseLong(line.substring(start, end)) : -1;
-  }
-
-  /** The first {@code "text":"..."} value; the echo server's answer has exactly one, without escapes. */
-  private static String text(String line) {
-    int start = line.indexOf("\"text\":\"");
-    if (start < 0) {
-      return null;
-    }
-    start += 8;
-    return line.substring(start, line.indexOf('"', start));
   }
 
   /** Closes stdin (server-everything exits on it) and kills the process if it lingers. */

@@ -18,4 +18,14 @@ interface EchoClient extends AutoCloseable {
       throw new IllegalStateException("echo of '" + message + "' answered '" + answer + "'");
     }
   }
+
+  /** The first {@code "text":"..."} value, by string search: the echo server's answer has one, without escapes. */
+  static String firstText(String json) {
+    int start = json.indexOf("\"text\":\"");
+    if (start < 0) {
+      return null;
+    }
+    start += 8;
+    return json.substring(start, json.indexOf('"', start));
+  }
 }
