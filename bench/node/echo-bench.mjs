@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import path from 'node:path';
 
 const argv = process.argv.slice(2);
-const opts = { calls: 2000, concurrentCalls: 0, concurrency: 8, warmup: 500, sdk: null };
+const opts = { calls: 2000, concurrentCalls: 0, concurrency: 8, warmup: 500, warmupSeconds: 0, sdk: null };
 while (argv.length && argv[0].startsWith('--')) {
   const key = argv.shift().slice(2);
   const value = argv.shift();
@@ -64,8 +64,13 @@ async function run(calls, concurrency) {
 }
 
 try {
-  await run(opts.warmup, 1);
-  await run(opts.warmup, opts.concurrency);
+  // Each warm-up phase repeats batches of `warmup` calls until `warmupSeconds` have passed, as on the Java side.
+  for (const concurrency of [1, opts.concurrency]) {
+    const end = performance.now() + Number(opts.warmupSeconds) * 1000;
+    do {
+      await run(Number(opts.warmup), concurrency);
+    } while (performance.now() < end);
+  }
   const sequential = await run(opts.calls, 1);
   const concurrent = await run(opts.concurrentCalls || opts.calls * 2, opts.concurrency);
   process.stdout.write(JSON.stringify({ sequential, concurrent }) + '\n');

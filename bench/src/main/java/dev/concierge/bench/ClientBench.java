@@ -42,7 +42,8 @@ public final class ClientBench {
     this.options = options;
     this.everything = new Everything(options.repo);
     this.ts = new TsSdkBench(everything, options.repo);
-    this.load = new Load(options.calls, options.concurrentCalls, options.threads, options.warmup);
+    this.load = new Load(options.calls, options.concurrentCalls, options.threads, options.warmup,
+        options.warmupSeconds);
   }
 
   public static void main(String[] args) throws Exception {
@@ -142,7 +143,7 @@ public final class ClientBench {
     Result result;
     try {
       result = ts.run(transport, name, options.calls, options.concurrentCalls, options.threads, options.warmup,
-          target);
+          options.warmupSeconds, target);
     } catch (Exception e) {
       result = Result.failed(transport, name, e);
     }
@@ -191,8 +192,9 @@ public final class ClientBench {
     StringBuilder md = new StringBuilder("# Benchmarks\n\n");
     md.append("Echo calls (`tools/call echo`) against `@modelcontextprotocol/server-everything` ")
         .append(tsPackageVersion("server-everything")).append(", every client measured in the same run, each with ")
-        .append("its own server process. Each client is warmed up (").append(options.warmup)
-        .append(" sequential + ").append(options.warmup).append(" concurrent calls), then makes ")
+        .append("its own server process. Each client is warmed up (sequential, then concurrent: batches of ")
+        .append(options.warmup).append(" calls until ").append(String.format(Locale.ROOT, "%.0f", options.warmupSeconds))
+        .append(" s have passed, each), then makes ")
         .append(options.calls).append(" sequential calls and ").append(options.concurrentCalls).append(" calls from ")
         .append(options.threads).append(" threads sharing one client (the TS SDK: ").append(options.threads)
         .append(" async loops on one client).")

@@ -42,7 +42,8 @@ public final class ClusterBench {
   private ClusterBench(ClusterOptions options, Cluster cluster) {
     this.options = options;
     this.cluster = cluster;
-    this.load = new Load(options.calls, options.concurrentCalls, options.threads, options.warmup);
+    this.load = new Load(options.calls, options.concurrentCalls, options.threads, options.warmup,
+        0); // a count only: the cluster bench's rounds are interleaved and short by design
   }
 
   public static void main(String[] args) throws Exception {

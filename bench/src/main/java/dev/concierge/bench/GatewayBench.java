@@ -72,7 +72,8 @@ public final class GatewayBench {
   private GatewayBench(Options options) {
     this.options = options;
     this.everything = new Everything(options.repo);
-    this.load = new Load(options.calls, options.concurrentCalls, options.threads, options.warmup);
+    this.load = new Load(options.calls, options.concurrentCalls, options.threads, options.warmup,
+        options.warmupSeconds);
     this.peers = options.repo.resolve("bench/node/node_modules").toAbsolutePath().normalize();
     this.supergateway = "supergateway " + peerVersion("supergateway") + " --stateful";
     this.mcpProxy = "mcp-proxy " + peerVersion("mcp-proxy");

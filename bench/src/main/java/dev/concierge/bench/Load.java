@@ -15,21 +15,35 @@ final class Load {
   private final int concurrentCalls;
   private final int threads;
   private final int warmup;
+  private final long warmupNanos;
 
-  Load(int calls, int concurrentCalls, int threads, int warmup) {
+  /**
+   * Each warm-up phase (sequential, then concurrent) makes batches of {@code warmup} calls until
+   * {@code warmupSeconds} have passed: a count alone left a fast client (stdio: tens of microseconds a call) warming
+   * for a fraction of a second, its JIT still compiling what the measured calls then ran.
+   */
+  Load(int calls, int concurrentCalls, int threads, int warmup, double warmupSeconds) {
     this.calls = calls;
     this.concurrentCalls = concurrentCalls;
     this.threads = threads;
     this.warmup = warmup;
+    this.warmupNanos = (long) (warmupSeconds * 1e9);
   }
 
   Result run(String transport, String name, EchoClient client) throws InterruptedException {
     // Warm both paths: the JIT compiles what the concurrent batch exercises (contention, pools) as well.
-    batch(client, warmup, 1);
-    batch(client, warmup, threads);
+    warm(client, 1);
+    warm(client, threads);
     Stats sequential = batch(client, calls, 1);
     Stats concurrent = batch(client, concurrentCalls, threads);
     return new Result(transport, name, sequential, concurrent, null);
+  }
+
+  private void warm(EchoClient client, int threadCount) throws InterruptedException {
+    long end = System.nanoTime() + warmupNanos;
+    do {
+      batch(client, warmup, threadCount);
+    } while (System.nanoTime() - end < 0);
   }
 
   /**

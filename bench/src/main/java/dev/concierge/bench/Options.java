@@ -12,6 +12,8 @@ final class Options {
   int concurrentCalls = -1;
   int threads = 8;
   int warmup = 3000;
+  /** Each warm-up phase goes on, in batches of {@link #warmup} calls, until this much time has passed. */
+  double warmupSeconds = 3;
   int rounds = 1;
   String only;
   /** Lower-case name fragments; a client runs when its name contains one. Empty: every client. */
@@ -30,7 +32,7 @@ final class Options {
       String name = args[i];
       if (name.equals("-h") || name.equals("--help")) {
         System.out.println("usage: ClientBench [--calls N] [--concurrent-calls M (default 2N)] [--threads T]"
-            + " [--warmup W] [--rounds R] [--only stdio|http] [--clients NAME,...] [--repo DIR] [--out FILE]");
+            + " [--warmup W] [--warmup-seconds S] [--rounds R] [--only stdio|http] [--clients NAME,...] [--repo DIR] [--out FILE]");
         System.exit(0);
       }
       if (i + 1 >= args.length) {
@@ -42,6 +44,12 @@ final class Options {
         case "--concurrent-calls" -> o.concurrentCalls = positive(name, value);
         case "--threads" -> o.threads = positive(name, value);
         case "--warmup" -> o.warmup = positive(name, value);
+        case "--warmup-seconds" -> {
+          o.warmupSeconds = Double.parseDouble(value);
+          if (!(o.warmupSeconds >= 0)) {
+            throw new IllegalArgumentException("--warmup-seconds must be 0 or more, was '" + value + "'");
+          }
+        }
         case "--rounds" -> o.rounds = positive(name, value);
         case "--repo" -> o.repo = Path.of(value);
         case "--clients" -> o.clients = Arrays.stream(value.toLowerCase(Locale.ROOT).split(","))

@@ -27,12 +27,12 @@ final class TsSdkBench {
   }
 
   /** Runs the script against {@code target}: {@code ["stdio", cmd, args...]} or {@code ["http", url]}. */
-  Result run(String transport, String name, int calls, int concurrentCalls, int threads, int warmup, List<String> target)
-      throws IOException, InterruptedException {
+  Result run(String transport, String name, int calls, int concurrentCalls, int threads, int warmup,
+      double warmupSeconds, List<String> target) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(everything.node().toString(), script.toString(),
         "--sdk", everything.tsSdk().toString(), "--calls", String.valueOf(calls),
         "--concurrentCalls", String.valueOf(concurrentCalls), "--concurrency", String.valueOf(threads),
-        "--warmup", String.valueOf(warmup)));
+        "--warmup", String.valueOf(warmup), "--warmupSeconds", String.valueOf(warmupSeconds)));
     command.addAll(target);
     // stderr goes to a file: the SDK's HTTP transport floods it with MaxListenersExceededWarning (one abort
     // listener per request), which only matters when the script fails.
