@@ -19,9 +19,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@value #MINI_LM} (the default): 6 layers, about 2 ms a sentence on a CPU core.
- *   <li>{@value #E5_SMALL}: 12 layers, about twice the time, with "query: " / "passage: " instructions; better at
- *       questions whose words are not the memory's (LoCoMo multi-hop recall@10 50.3 against 42.5; docs/BENCHMARKS.md)
- *       and tuned to weigh BM25 less.
+ *   <li>{@value #E5_SMALL}: 12 layers, about 2.5 times the time (4.4–5.0 ms against 1.7–1.8 ms a text), with
+ *       "query: " / "passage: " instructions; better at questions whose words are not the memory's (LoCoMo multi-hop
+ *       recall@10 50.3 against 42.5; docs/BENCHMARKS.md) and tuned to weigh BM25 less.
  * </ul>
  *
  * <p>The model's session is made here rather than by LangChain4j's ready-made classes so that ONNX Runtime's threads
