@@ -77,9 +77,8 @@ final class Report {
    * can reach against this server, beside which the 2x target is read.
    */
   private void ceiling(StringBuilder md) {
-    Optional<Result> bare = find("stdio", BARE_STDIO).filter(Result::ok);
-    Optional<Result> sdk = results.stream()
-        .filter(r -> r.transport().equals("stdio") && r.client().startsWith(JAVA_SDK_PREFIX) && r.ok()).findFirst();
+    Optional<Result> bare = measured("stdio", BARE_STDIO);
+    Optional<Result> sdk = measured("stdio", JAVA_SDK_PREFIX);
     if (bare.isPresent() && sdk.isPresent()) {
       md.append("\nThe most any client got from this server over stdio, the ").append(BARE_STDIO)
           .append(" floor client, was ")
@@ -92,8 +91,7 @@ final class Report {
 
   private void target(StringBuilder md, String label, String transport, String peerPrefix, double goal) {
     Optional<Result> ours = find(transport, OURS);
-    Optional<Result> peer = results.stream()
-        .filter(r -> r.transport().equals(transport) && r.client().startsWith(peerPrefix) && r.ok()).findFirst();
+    Optional<Result> peer = measured(transport, peerPrefix);
     if (ours.isEmpty() || !ours.get().ok() || peer.isEmpty()) {
       md.append("| ").append(label).append(" | – | – | not measured |\n");
       return;
@@ -104,6 +102,12 @@ final class Report {
         : "**missed** (" + (seq < goal ? "sequential" : way) + ")";
     md.append("| ").append(label).append(" | ").append(times(seq)).append(" | ").append(times(conc))
         .append(" | ").append(verdict).append(" |\n");
+  }
+
+  /** The result of the client whose name starts with {@code prefix}, if it measured without failing outright. */
+  private Optional<Result> measured(String transport, String prefix) {
+    return results.stream()
+        .filter(r -> r.transport().equals(transport) && r.client().startsWith(prefix) && r.ok()).findFirst();
   }
 
   private Optional<Result> find(String transport, String client) {
