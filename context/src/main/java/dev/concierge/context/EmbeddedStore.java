@@ -69,7 +69,7 @@ public final class EmbeddedStore implements MemoryStore {
   static final int SCHEMA_VERSION = 2;
   private static final String SCHEMA_FILE = "SCHEMA";
   /** The model that made the store's vectors (see {@link #checkModel}). */
-  static final String MODEL_FILE = "EMBEDDING";
+  private static final String MODEL_FILE = "EMBEDDING";
 
   private final Embedder embedder;
   private final Clock clock;
@@ -291,15 +291,20 @@ public final class EmbeddedStore implements MemoryStore {
     if (embedder == null) {
       return;
     }
-    Path file = dir.resolve(MODEL_FILE);
-    String recorded = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8).strip()
-        : hasVectors(dir.resolve("memories")) ? OnnxEmbedder.MINI_LM : null;
+    Optional<String> written = recordedModel(dir);
+    String recorded = written.orElse(hasVectors(dir.resolve("memories")) ? OnnxEmbedder.MINI_LM : null);
     if (recorded != null && !recorded.equals(embedder.model())) {
       throw new IOException(EmbeddingModels.mismatch("the store at " + dir, recorded, embedder));
     }
-    if (!Files.exists(file)) {
-      Files.writeString(file, embedder.model(), StandardCharsets.UTF_8);
+    if (written.isEmpty()) {
+      Files.writeString(dir.resolve(MODEL_FILE), embedder.model(), StandardCharsets.UTF_8);
     }
+  }
+
+  /** The model named in the directory's {@value #MODEL_FILE}, if there is one. */
+  static Optional<String> recordedModel(Path dir) throws IOException {
+    Path file = dir.resolve(MODEL_FILE);
+    return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip()) : Optional.empty();
   }
 
   private static boolean hasVectors(Path index) throws IOException {

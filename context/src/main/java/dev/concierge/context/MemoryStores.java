@@ -1,14 +1,11 @@
 package dev.concierge.context;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Optional;
 
 /** Opens the store a location names: a {@code jdbc:postgresql:} URL, or else a directory for the embedded store. */
@@ -22,20 +19,15 @@ public final class MemoryStores {
    */
   public static Optional<String> recordedModel(String location) throws IOException {
     if (!isDatabase(location)) {
-      Path file = Path.of(location).resolve(EmbeddedStore.MODEL_FILE);
-      return Files.exists(file) ? Optional.of(Files.readString(file, StandardCharsets.UTF_8).strip())
-          : Optional.empty();
+      return EmbeddedStore.recordedModel(Path.of(location));
     }
-    try (Connection c = DriverManager.getConnection(location);
-        Statement st = c.createStatement()) {
+    try (Connection c = DriverManager.getConnection(location)) {
       try (ResultSet tables = c.getMetaData().getTables(null, null, "concierge_settings", null)) {
         if (!tables.next()) {
-          return Optional.empty();
+          return Optional.empty(); // a database Concierge has not set up yet, or one from before the setting
         }
       }
-      try (ResultSet rs = st.executeQuery("SELECT value FROM concierge_settings WHERE name = 'embedding_model'")) {
-        return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-      }
+      return PostgresStore.recordedModel(c);
     } catch (SQLException e) {
       throw new IOException("cannot read the store's settings: " + e.getMessage(), e);
     }

@@ -90,15 +90,19 @@ public final class PostgresStore implements MemoryStore {
         st.setString(2, embedder.model());
         st.executeUpdate();
       }
-      try (PreparedStatement st = c.prepareStatement(
-          "SELECT value FROM concierge_settings WHERE name = 'embedding_model'");
-          ResultSet rs = st.executeQuery()) {
-        rs.next();
-        return rs.getString(1);
-      }
+      return recordedModel(c).orElseThrow(); // the insert above leaves a row in any case
     });
     if (!recorded.equals(embedder.model())) {
       throw new IOException(EmbeddingModels.mismatch("the database", recorded, embedder));
+    }
+  }
+
+  /** The model named in {@code concierge_settings} (schema 5 and later), if one is. */
+  static Optional<String> recordedModel(Connection c) throws SQLException {
+    try (PreparedStatement st = c.prepareStatement(
+        "SELECT value FROM concierge_settings WHERE name = 'embedding_model'");
+        ResultSet rs = st.executeQuery()) {
+      return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
     }
   }
 
