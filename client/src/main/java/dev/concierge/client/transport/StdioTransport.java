@@ -133,8 +133,9 @@ public final class StdioTransport implements McpTransport {
       this.process = started;
       readerThread = daemon("out", () -> readLoop(started.getInputStream()));
       daemon("err", () -> stderr.drain(started.getErrorStream()));
-      stdin = started.getOutputStream();
-      daemon("in", () -> writeLoop(started.getOutputStream()));
+      OutputStream in = started.getOutputStream();
+      stdin = in;
+      daemon("in", () -> writeLoop(in));
       started.onExit().thenRunAsync(this::finishIfReaderIsStuck,
           CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS));
     }
@@ -148,7 +149,6 @@ public final class StdioTransport implements McpTransport {
   public CompletableFuture<Void> send(JsonRpcMessage message, SendOptions options) {
     // Compact JSON escapes control characters inside strings, so the bytes hold no raw newline; the writer adds one.
     byte[] bytes = message.toJsonBytes();
-    Outgoing outgoing = new Outgoing(message, bytes, new CompletableFuture<>());
     boolean open;
     synchronized (lock) {
       if (process == null && !closeRequested) {
@@ -167,6 +167,7 @@ public final class StdioTransport implements McpTransport {
     }
     synchronized (lock) {
       if (!writerDone && !finished.get()) {
+        Outgoing outgoing = new Outgoing(message, bytes, new CompletableFuture<>());
         queued.incrementAndGet();
         outbox.add(outgoing);
         return outgoing.done();
